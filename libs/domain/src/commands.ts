@@ -1,0 +1,73 @@
+import type { Money } from './money';
+
+/**
+ * Commands are requests the domain may refuse. Ids and times come in with the command
+ * (`now` is ISO 8601), so deciders stay pure and replayable.
+ */
+export type PurchaseCoins = {
+  type: 'PurchaseCoins';
+  data: {
+    userId: string;
+    paymentId: string;
+    packageId: string;
+    region: string;
+    channel: string;
+    /** What the provider charged; must equal the catalog price for that package, region, channel. */
+    amount: Money;
+    now: string;
+  };
+};
+
+export type SendGift = {
+  type: 'SendGift';
+  data: {
+    giftTxnId: string;
+    senderId: string;
+    creatorId: string;
+    giftId: string;
+    quantity: number;
+    now: string;
+  };
+};
+
+export type PurchaseItem = {
+  type: 'PurchaseItem';
+  data: {
+    purchaseId: string;
+    userId: string;
+    itemId: string;
+    quantity: number;
+    target?: string;
+    now: string;
+  };
+};
+
+export type WalletCommand = PurchaseCoins | SendGift | PurchaseItem;
+
+export type RegisterCreator = {
+  type: 'RegisterCreator';
+  data: { creatorId: string; now: string };
+};
+
+/** Issued by the diamonds reactor for each GiftSent it reads. */
+export type CreditDiamonds = {
+  type: 'CreditDiamonds';
+  data: {
+    creatorId: string;
+    giftTxnId: string;
+    senderId: string;
+    giftId: string;
+    quantity: number;
+    diamonds: number;
+    /** Global position of the GiftSent, decimal string. */
+    giftPosition: string;
+    now: string;
+  };
+};
+
+export type ConvertDiamonds = {
+  type: 'ConvertDiamonds';
+  data: { conversionId: string; creatorId: string; diamonds: number; now: string };
+};
+
+export type CreatorCommand = RegisterCreator | CreditDiamonds | ConvertDiamonds;
