@@ -144,7 +144,7 @@ export class DuplicateEventIdError extends Error {
 /** The store cannot be reached or refused to work; the HTTP layer answers 503 UNAVAILABLE. */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
   }
 }
