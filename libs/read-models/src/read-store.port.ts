@@ -52,7 +52,10 @@ export type FindQuery = {
   where?: Record<string, Scalar>;
   /** A half-open range on one field: gte <= field < lt. */
   range?: { field: string; gte?: Scalar; lt?: Scalar };
-  /** Sort; the last key should make the order total (e.g. _id or position). */
+  /**
+   * Sort; the last key should make the order total (e.g. _id or position). Order keys are
+   * present and non-null in every document of the collection (keyset paging relies on it).
+   */
   orderBy: ReadonlyArray<readonly [string, 'asc' | 'desc']>;
   /** Keyset pagination: the orderBy values of the last document of the previous page. */
   startAfter?: readonly Scalar[];

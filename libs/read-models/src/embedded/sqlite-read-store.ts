@@ -1,0 +1,242 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { applyMergedDocOp, mergeDocOps, type DocFields } from '../doc-ops';
+import type { Doc, DocOp, FindQuery, ProjectionDefinition, ReadStore } from '../read-store.port';
+import { buildFind } from './sqlite-find';
+import { checkName, tableName } from './sqlite-names';
+import { createCollection, dropCollection, migrate } from './sqlite-schema';
+
+export type SqliteReadStoreOptions = {
+  /** Path of the database file (its directory is created), or ':memory:'. */
+  file: string;
+  /** How long to wait for another connection's write lock. Default 5000. */
+  busyTimeoutMs?: number;
+};
+
+type DocRow = { id: string; doc: string };
+type CheckpointRow = { position: string | null };
+type GenerationRow = { generation: number };
+
+const FIRST_GENERATION = 1;
+
+/**
+ * The embedded ReadStore: one SQLite table per collection per generation, documents as JSON text,
+ * indexes as expression indexes on json_extract. Each applyBatch is one IMMEDIATE transaction that
+ * checks and moves the checkpoint with the documents, so a crash neither loses nor repeats an event.
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly definitions = new Map<string, ProjectionDefinition>();
+  private readonly owners = new Map<string, string>();
+  private readonly statements = new Map<string, Database.Statement>();
+  private closed = false;
+
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(options: SqliteReadStoreOptions): SqliteReadStore {
+    if (options.file !== ':memory:') mkdirSync(dirname(resolve(options.file)), { recursive: true });
+    const db = new Database(options.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    migrate(db);
+    return new SqliteReadStore(db);
+  }
+
+  async init(projections: readonly ProjectionDefinition[]): Promise<void> {
+    for (const projection of projections) {
+      for (const collection of projection.collections) {
+        checkName('collection', collection.name);
+        const owner = this.owners.get(collection.name);
+        if (owner !== undefined && owner !== projection.name) {
+          throw new RangeError(`collection ${collection.name} belongs to ${owner}, not ${projection.name}`);
+        }
+      }
+    }
+    this.db.transaction(() => {
+      for (const projection of projections) {
+        this.register(projection);
+        this.run('INSERT OR IGNORE INTO active_generations (projection, generation) VALUES (?, ?)', projection.name, FIRST_GENERATION);
+        const generation = this.activeGenerationNow(projection.name);
+        this.run(
+          'INSERT OR IGNORE INTO projection_checkpoints (projection, generation, position) VALUES (?, ?, NULL)',
+          projection.name,
+          generation,
+        );
+        for (const collection of projection.collections) createCollection(this.db, collection, generation);
+      }
+    }).immediate();
+  }
+
+  async activeGeneration(projection: string): Promise<number> {
+    return this.activeGenerationNow(projection);
+  }
+
+  async checkpoint(projection: string, generation?: number): Promise<bigint | null> {
+    return this.db.transaction(() => {
+      const row = this.checkpointRow(projection, generation ?? this.activeGenerationOrNull(projection));
+      return row?.position == null ? null : BigInt(row.position);
+    })();
+  }
+
+  async applyBatch(projection: string, ops: readonly DocOp[], position: bigint, generation?: number): Promise<boolean> {
+    const definition = this.definitionOf(projection);
+    const collections = new Set(definition.collections.map((c) => c.name));
+    for (const op of ops) {
+      if (!collections.has(op.collection)) throw new RangeError(`collection ${op.collection} is not one of ${projection}'s`);
+    }
+    return this.db.transaction((): boolean => {
+      const target = generation ?? this.activeGenerationNow(projection);
+      const row = this.checkpointRow(projection, target);
+      if (!row) throw new RangeError(`generation ${target} of ${projection} does not exist`);
+      if (row.position !== null && position <= BigInt(row.position)) return false;
+      for (const merged of mergeDocOps(ops)) {
+        const table = tableName(merged.collection, target);
+        const found = this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck().get(merged.id) as string | undefined;
+        const before = found === undefined ? null : (JSON.parse(found) as DocFields);
+        if (before && !merged.ifPresent) continue;
+        const after = applyMergedDocOp(before, merged);
+        this.statement(`INSERT INTO "${table}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(
+          merged.id,
+          JSON.stringify(after),
+        );
+      }
+      this.run(
+        'UPDATE projection_checkpoints SET position = ? WHERE projection = ? AND generation = ?',
+        position.toString(),
+        projection,
+        target,
+      );
+      return true;
+    }).immediate();
+  }
+
+  async prepareGeneration(projection: string, generation: number): Promise<void> {
+    const definition = this.definitionOf(projection);
+    if (!Number.isSafeInteger(generation) || generation < FIRST_GENERATION) throw new RangeError(`bad generation ${generation}`);
+    this.db.transaction(() => {
+      if (generation === this.activeGenerationNow(projection)) {
+        throw new RangeError(`generation ${generation} of ${projection} is the active one`);
+      }
+      this.dropGeneration(definition, generation);
+      for (const collection of definition.collections) createCollection(this.db, collection, generation);
+      this.run(
+        'INSERT INTO projection_checkpoints (projection, generation, position) VALUES (?, ?, NULL)',
+        projection,
+        generation,
+      );
+    }).immediate();
+  }
+
+  async activateGeneration(projection: string, generation: number): Promise<void> {
+    const definition = this.definitionOf(projection);
+    this.db.transaction(() => {
+      if (!this.checkpointRow(projection, generation)) {
+        throw new RangeError(`generation ${generation} of ${projection} was never prepared`);
+      }
+      this.run('UPDATE active_generations SET generation = ? WHERE projection = ?', generation, projection);
+      const older = this.statement('SELECT generation FROM projection_checkpoints WHERE projection = ? AND generation < ?')
+        .all(projection, generation) as GenerationRow[];
+      for (const { generation: old } of older) this.dropGeneration(definition, old);
+    }).immediate();
+  }
+
+  async get(collection: string, id: string): Promise<Doc | null> {
+    return this.db.transaction(() => {
+      const table = this.activeTable(collection);
+      const found = this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck().get(id) as string | undefined;
+      return found === undefined ? null : toDoc({ id, doc: found });
+    })();
+  }
+
+  async find(collection: string, query: FindQuery): Promise<Doc[]> {
+    return this.db.transaction(() => {
+      const { sql, params } = buildFind(this.activeTable(collection), query);
+      return (this.statement(sql).all(...params) as DocRow[]).map(toDoc);
+    })();
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('read store is closed');
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.statements.clear();
+    this.db.close();
+  }
+
+  private register(projection: ProjectionDefinition): void {
+    const known = this.definitions.get(projection.name);
+    // A projection registered twice (the runtime, then the runner) keeps the union of its collections.
+    const collections = [...(known?.collections ?? [])];
+    for (const collection of projection.collections) {
+      const at = collections.findIndex((c) => c.name === collection.name);
+      if (at >= 0) collections[at] = collection;
+      else collections.push(collection);
+      this.owners.set(collection.name, projection.name);
+    }
+    this.definitions.set(projection.name, { name: projection.name, collections });
+  }
+
+  private definitionOf(projection: string): ProjectionDefinition {
+    const definition = this.definitions.get(projection);
+    if (!definition) throw new RangeError(`projection ${projection} was not registered with init`);
+    return definition;
+  }
+
+  private activeTable(collection: string): string {
+    const owner = this.owners.get(collection);
+    if (owner === undefined) throw new RangeError(`collection ${collection} was not registered with init`);
+    return tableName(collection, this.activeGenerationNow(owner));
+  }
+
+  private activeGenerationOrNull(projection: string): number | null {
+    const row = this.statement('SELECT generation FROM active_generations WHERE projection = ?').get(projection) as
+      | GenerationRow
+      | undefined;
+    return row?.generation ?? null;
+  }
+
+  private activeGenerationNow(projection: string): number {
+    const generation = this.activeGenerationOrNull(projection);
+    if (generation === null) throw new RangeError(`projection ${projection} was not registered with init`);
+    return generation;
+  }
+
+  private checkpointRow(projection: string, generation: number | null): CheckpointRow | undefined {
+    if (generation === null) return undefined;
+    return this.statement('SELECT position FROM projection_checkpoints WHERE projection = ? AND generation = ?').get(
+      projection,
+      generation,
+    ) as CheckpointRow | undefined;
+  }
+
+  private dropGeneration(definition: ProjectionDefinition, generation: number): void {
+    for (const collection of definition.collections) {
+      const table = tableName(collection.name, generation);
+      for (const sql of [...this.statements.keys()]) if (sql.includes(`"${table}"`)) this.statements.delete(sql);
+      dropCollection(this.db, collection.name, generation);
+    }
+    this.run('DELETE FROM projection_checkpoints WHERE projection = ? AND generation = ?', definition.name, generation);
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private run(sql: string, ...params: (string | number | null)[]): void {
+    this.statement(sql).run(...params);
+  }
+}
+
+function toDoc(row: DocRow): Doc {
+  return { _id: row.id, ...(JSON.parse(row.doc) as DocFields) };
+}

@@ -1,0 +1,115 @@
+import type { DocOp } from '../read-store.port';
+import type { Projection } from './projection';
+import { domainEventOf, utcDay } from './recorded';
+
+/**
+ * Analysts' aggregates, keyed by the UTC day of the business time (sentAt, purchasedAt, creditedAt,
+ * convertedAt). Only inc-able counters, so every document is a sum over its events:
+ * creatorDaily `{ _id: day|creatorId, day, creatorId, diamonds, gifts }`,
+ * gifterDaily `{ _id: day|userId, day, userId, coinsSpent, gifts }`,
+ * revenueDaily `{ _id: day|region|channel|currency, day, region, channel, currency, amountMinor, coins, purchases }`,
+ * giftPopularity `{ _id: giftId, giftId, quantity, coins, diamonds, transactions }`,
+ * economyTotals `{ _id: 'economy', coinsSold, coinsSpentOnGifts, coinsSpentOnItems, diamondsCredited,
+ * diamondsConverted, giftTransactions, itemPurchases, revenueMinor_<CUR>, payoutMinor_<CUR> }`.
+ */
+export const CREATOR_DAILY = 'creatorDaily';
+export const GIFTER_DAILY = 'gifterDaily';
+export const REVENUE_DAILY = 'revenueDaily';
+export const GIFT_POPULARITY = 'giftPopularity';
+export const ECONOMY_TOTALS = 'economyTotals';
+export const ECONOMY_TOTALS_ID = 'economy';
+
+const upsert = (collection: string, id: string, set: Record<string, unknown>, inc: Record<string, number>): DocOp => ({
+  kind: 'upsert',
+  collection,
+  id,
+  set,
+  inc,
+});
+
+const economy = (inc: Record<string, number>): DocOp => upsert(ECONOMY_TOTALS, ECONOMY_TOTALS_ID, {}, inc);
+
+export const analyticsProjection: Projection = {
+  name: 'analytics',
+  collections: [
+    {
+      name: CREATOR_DAILY,
+      indexes: [
+        {
+          fields: [
+            ['day', 1],
+            ['creatorId', 1],
+          ],
+        },
+      ],
+    },
+    {
+      name: GIFTER_DAILY,
+      indexes: [
+        {
+          fields: [
+            ['day', 1],
+            ['userId', 1],
+          ],
+        },
+      ],
+    },
+    { name: REVENUE_DAILY, indexes: [{ fields: [['day', 1]] }] },
+    {
+      name: GIFT_POPULARITY,
+      indexes: [
+        {
+          fields: [
+            ['quantity', -1],
+            ['_id', 1],
+          ],
+        },
+      ],
+    },
+    { name: ECONOMY_TOTALS, indexes: [] },
+  ],
+  project(event) {
+    const domain = domainEventOf(event);
+    if (!domain) return [];
+    switch (domain.type) {
+      case 'CoinsPurchased': {
+        const { region, channel, amount, coins } = domain.data;
+        const day = utcDay(domain.data.purchasedAt);
+        return [
+          upsert(
+            REVENUE_DAILY,
+            `${day}|${region}|${channel}|${amount.currency}`,
+            { day, region, channel, currency: amount.currency },
+            { amountMinor: amount.value, coins, purchases: 1 },
+          ),
+          economy({ coinsSold: coins, [`revenueMinor_${amount.currency}`]: amount.value }),
+        ];
+      }
+      case 'GiftSent': {
+        const { senderId, giftId, quantity, coinsSpent, diamonds } = domain.data;
+        const day = utcDay(domain.data.sentAt);
+        return [
+          upsert(GIFTER_DAILY, `${day}|${senderId}`, { day, userId: senderId }, { coinsSpent, gifts: 1 }),
+          upsert(GIFT_POPULARITY, giftId, { giftId }, { quantity, coins: coinsSpent, diamonds, transactions: 1 }),
+          economy({ coinsSpentOnGifts: coinsSpent, giftTransactions: 1 }),
+        ];
+      }
+      case 'ItemPurchased':
+        return [economy({ coinsSpentOnItems: domain.data.coinsSpent, itemPurchases: 1 })];
+      case 'DiamondsCredited': {
+        const { creatorId, diamonds } = domain.data;
+        const day = utcDay(domain.data.creditedAt);
+        return [
+          upsert(CREATOR_DAILY, `${day}|${creatorId}`, { day, creatorId }, { diamonds, gifts: 1 }),
+          economy({ diamondsCredited: diamonds }),
+        ];
+      }
+      case 'DiamondsConverted': {
+        const { diamonds, payout } = domain.data;
+        return [economy({ diamondsConverted: diamonds, [`payoutMinor_${payout.currency}`]: payout.value })];
+      }
+      default:
+        return [];
+    }
+  },
+};

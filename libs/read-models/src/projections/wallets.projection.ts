@@ -1,0 +1,39 @@
+import type { RecordedEvent } from '../../../event-store/src/event-store.port';
+import { parseStreamName } from '../../../domain/src/streams';
+import type { DocOp } from '../read-store.port';
+import type { Projection } from './projection';
+import { domainEventOf, occurredAtOf, positionString } from './recorded';
+
+/** wallets: one document per user, `{ _id: userId, userId, balance, coinsPurchased, coinsSpent, updatedAt, lastPosition }`. */
+export const WALLETS = 'wallets';
+
+function walletOp(event: RecordedEvent, userId: string, purchased: number, spent: number): DocOp {
+  return {
+    kind: 'upsert',
+    collection: WALLETS,
+    id: userId,
+    set: { userId, updatedAt: occurredAtOf(event), lastPosition: positionString(event.position) },
+    inc: { balance: purchased - spent, coinsPurchased: purchased, coinsSpent: spent },
+  };
+}
+
+export const walletsProjection: Projection = {
+  name: 'wallets',
+  collections: [{ name: WALLETS, indexes: [] }],
+  project(event) {
+    const domain = domainEventOf(event);
+    if (!domain) return [];
+    const stream = parseStreamName(event.streamName);
+    const streamUser = stream?.kind === 'wallet' ? stream.userId : undefined;
+    switch (domain.type) {
+      case 'CoinsPurchased':
+        return [walletOp(event, streamUser ?? domain.data.userId, domain.data.coins, 0)];
+      case 'GiftSent':
+        return [walletOp(event, streamUser ?? domain.data.senderId, 0, domain.data.coinsSpent)];
+      case 'ItemPurchased':
+        return [walletOp(event, streamUser ?? domain.data.userId, 0, domain.data.coinsSpent)];
+      default:
+        return [];
+    }
+  },
+};
