@@ -8,7 +8,8 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.contract.spec.ts'],
   transform: { '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
-  transformIgnorePatterns: [],
+  // google-protobuf (under @eventstore/db-client) finds its global through top-level `this`, which swc's module transform erases.
+  transformIgnorePatterns: ['/node_modules/google-protobuf/'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 30000,
 };
