@@ -1,0 +1,53 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { walletStream, type ItemPurchased } from '../../../../../libs/domain/src';
+import { businessIdFor, requestHash } from '../../../../../libs/application/src/event-ids';
+import { positionToJson } from '../../../../../libs/event-store/src/event-store.port';
+import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
+import { RUNTIME } from '../../runtime.token';
+import { type CommandContext, nowIso } from '../command-context';
+import type { PurchaseItemBody, PurchaseItemResponse } from './purchase-item.dto';
+
+export class PurchaseItemCommand extends Command<PurchaseItemResponse> {
+  constructor(readonly userId: string, readonly body: PurchaseItemBody, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** Spends coins on an in-app item (effect, filter, sticker, promotion): ItemPurchased. */
+@CommandHandler(PurchaseItemCommand)
+export class PurchaseItemHandler implements ICommandHandler<PurchaseItemCommand> {
+  constructor(@Inject(RUNTIME) private readonly runtime: EconomyRuntime) {}
+
+  async execute({ userId, body, context }: PurchaseItemCommand): Promise<PurchaseItemResponse> {
+    const streamName = walletStream(userId);
+    const outcome = await this.runtime.executor.execute({
+      streamName,
+      model: this.runtime.walletModel,
+      command: {
+        type: 'PurchaseItem',
+        data: {
+          purchaseId: businessIdFor('item-purchase', streamName, context.idempotencyKey),
+          userId,
+          itemId: body.itemId,
+          quantity: body.quantity,
+          ...(body.target !== undefined && { target: body.target }),
+          now: nowIso(),
+        },
+      },
+      ...context,
+      requestHash: requestHash('item-purchase', body),
+    });
+    const purchase = outcome.events.find((e): e is ItemPurchased => e.type === 'ItemPurchased');
+    if (!purchase || outcome.position === null) throw new Error('an item purchase decided no ItemPurchased event');
+    return {
+      purchaseId: purchase.data.purchaseId,
+      itemId: purchase.data.itemId,
+      quantity: purchase.data.quantity,
+      coinsSpent: purchase.data.coinsSpent,
+      balance: outcome.state.balance,
+      position: positionToJson(outcome.position),
+      ...(purchase.data.target !== undefined && { target: purchase.data.target }),
+    };
+  }
+}

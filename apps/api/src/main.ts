@@ -1,0 +1,57 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../../../libs/runtime/src/config';
+import { EconomyRuntime } from '../../../libs/runtime/src/economy-runtime';
+import { createApp } from './create-app';
+
+/** `npm start`: the api, with the projections and the diamonds reactor in the same process by default. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Coinstream cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'coinstream-api' } });
+  let runtime: EconomyRuntime;
+  try {
+    runtime = await EconomyRuntime.open(config, logger);
+  } catch (error) {
+    process.stderr.write(`Coinstream cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const app = await createApp(runtime);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    await app.close();
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  logger.info({ url, storage: config.storage.kind, dataDir: config.dataDir }, `Coinstream is listening on ${url} (OpenAPI at ${url}/docs)`);
+  if (config.secretsGenerated) {
+    logger.warn(
+      { secretsFile: `${config.dataDir}/dev-secrets.json` },
+      'development secrets were generated; mint a token with: npm run cli -- mint-token --sub alice --roles user',
+    );
+  }
+}
+
+void main();

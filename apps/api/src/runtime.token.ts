@@ -1,0 +1,2 @@
+/** DI token of the EconomyRuntime (stores, executor, projections) the app was built with. */
+export const RUNTIME = Symbol('EconomyRuntime');

@@ -1,0 +1,213 @@
+import type {
+  EventStore,
+  GlobalPosition,
+  RecordedEvent,
+  StreamRevision,
+} from '../../event-store/src/event-store.port';
+import { WrongExpectedRevisionError } from '../../event-store/src/event-store.port';
+import { SCHEMA_VERSION } from '../../domain/src/events';
+import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './errors';
+import { eventIdsFor } from './event-ids';
+import { KeyedMutex } from './keyed-mutex';
+
+/** The pure model of one stream: Emmett-style decider. */
+export type StreamModel<S, C, E extends { type: string; data: unknown }> = {
+  decide: (command: C, state: S) => E | E[];
+  evolve: (state: S, event: E) => S;
+  initialState: () => S;
+};
+
+export type CommandRequest<S, C, E extends { type: string; data: unknown }> = {
+  streamName: string;
+  model: StreamModel<S, C, E>;
+  command: C;
+  actorId: string;
+  correlationId: string;
+  causationId: string;
+  idempotencyKey?: string;
+  requestHash?: string;
+  /** Overrides the ids of the appended events (e.g. derived from a source event). */
+  eventIds?: (count: number) => string[];
+};
+
+export type CommandOutcome<S, E> = {
+  /** appended: new events; replayed: the idempotency key was seen, nothing appended;
+   *  unchanged: the decider had nothing to append. */
+  kind: 'appended' | 'replayed' | 'unchanged';
+  events: E[];
+  /** State right after this command's events (for a replay: right after the first run's). */
+  state: S;
+  /** Global position of the command's last event (for unchanged: of the stream's last event). */
+  position: GlobalPosition | null;
+  revision: StreamRevision | null;
+};
+
+type KeyRecord<S, E> = { requestHash?: string; events: E[]; stateAfter: S; position: GlobalPosition; revision: StreamRevision };
+
+type LoadedStream<S, E> = {
+  state: S;
+  revision: StreamRevision | null;
+  position: GlobalPosition | null;
+  keys: Map<string, KeyRecord<S, E>>;
+};
+
+export type CommandExecutorOptions = {
+  /** Conflicts (another process wrote the stream) retried this many times, then 409. */
+  maxAttempts?: number;
+  /** Streams whose folded state stays in memory (least recently used ones leave first). */
+  cacheSize?: number;
+  /** Turns a stored event into the current shape (old schema versions stay readable). */
+  upcast?: (event: RecordedEvent) => { type: string; data: unknown };
+};
+
+/**
+ * Runs a command against one stream: load (cached fold + tail), check the idempotency key,
+ * decide, append with the expected revision, retry on conflict. Commands on the same stream
+ * are serialised in this process, so conflicts only come from other processes.
+ */
+export class CommandExecutor {
+  private readonly cache = new Map<string, LoadedStream<unknown, unknown>>();
+  private readonly locks = new KeyedMutex();
+  private readonly maxAttempts: number;
+  private readonly cacheSize: number;
+  private readonly upcast: (event: RecordedEvent) => { type: string; data: unknown };
+
+  constructor(
+    private readonly store: EventStore,
+    options: CommandExecutorOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.cacheSize = options.cacheSize ?? 50_000;
+    this.upcast = options.upcast ?? ((e) => ({ type: e.type, data: e.data }));
+  }
+
+  /** Current folded state of a stream (read-only use: validation of another stream's command). */
+  async load<S, C, E extends { type: string; data: unknown }>(
+    streamName: string,
+    model: StreamModel<S, C, E>,
+  ): Promise<{ state: S; revision: StreamRevision | null; position: GlobalPosition | null }> {
+    // Under the stream's lock: a tail read folds into the shared cached state.
+    return this.locks.run(streamName, async () => {
+      const loaded = await this.loadStream(streamName, model);
+      return { state: loaded.state, revision: loaded.revision, position: loaded.position };
+    });
+  }
+
+  execute<S, C, E extends { type: string; data: unknown }>(
+    request: CommandRequest<S, C, E>,
+  ): Promise<CommandOutcome<S, E>> {
+    return this.locks.run(request.streamName, () => this.executeLocked(request));
+  }
+
+  private async executeLocked<S, C, E extends { type: string; data: unknown }>(
+    request: CommandRequest<S, C, E>,
+  ): Promise<CommandOutcome<S, E>> {
+    const { streamName, model } = request;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.loadStream(streamName, model);
+      const seen = request.idempotencyKey === undefined ? undefined : loaded.keys.get(request.idempotencyKey);
+      if (seen) {
+        if (request.requestHash !== undefined && seen.requestHash !== undefined && seen.requestHash !== request.requestHash) {
+          throw new IdempotencyKeyReusedError(request.idempotencyKey!);
+        }
+        return { kind: 'replayed', events: seen.events, state: seen.stateAfter, position: seen.position, revision: seen.revision };
+      }
+
+      const decided = model.decide(request.command, loaded.state);
+      const events = Array.isArray(decided) ? decided : [decided];
+      if (events.length === 0) {
+        return { kind: 'unchanged', events: [], state: loaded.state, position: loaded.position, revision: loaded.revision };
+      }
+
+      const ids = request.eventIds?.(events.length) ?? eventIdsFor(streamName, request.idempotencyKey, events.length);
+      const occurredAt = new Date().toISOString();
+      try {
+        const result = await this.store.appendToStream(
+          streamName,
+          events.map((event, i) => ({
+            eventId: ids[i]!,
+            type: event.type,
+            data: event.data,
+            metadata: {
+              correlationId: request.correlationId,
+              causationId: request.causationId,
+              actorId: request.actorId,
+              ...(request.idempotencyKey !== undefined && { idempotencyKey: request.idempotencyKey }),
+              ...(request.requestHash !== undefined && { requestHash: request.requestHash }),
+              occurredAt,
+              schemaVersion: SCHEMA_VERSION,
+            },
+          })),
+          { expectedRevision: loaded.revision ?? 'no_stream' },
+        );
+        const state = events.reduce(model.evolve, loaded.state);
+        loaded.state = state;
+        loaded.revision = result.nextExpectedRevision;
+        loaded.position = result.position;
+        if (request.idempotencyKey !== undefined) {
+          loaded.keys.set(request.idempotencyKey, {
+            requestHash: request.requestHash,
+            events,
+            stateAfter: state,
+            position: result.position,
+            revision: result.nextExpectedRevision,
+          });
+        }
+        return { kind: 'appended', events, state, position: result.position, revision: result.nextExpectedRevision };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) {
+          this.cache.delete(streamName);
+          throw error;
+        }
+        // Another process wrote the stream: the tail read on the next attempt catches up.
+        if (attempt >= this.maxAttempts) throw new ConcurrencyConflictError(streamName, attempt);
+      }
+    }
+  }
+
+  private async loadStream<S, C, E extends { type: string; data: unknown }>(
+    streamName: string,
+    model: StreamModel<S, C, E>,
+  ): Promise<LoadedStream<S, E>> {
+    let loaded = this.cache.get(streamName) as LoadedStream<S, E> | undefined;
+    if (loaded) {
+      this.cache.delete(streamName); // re-inserted below: Map order is our LRU order
+    } else {
+      loaded = { state: model.initialState(), revision: null, position: null, keys: new Map() };
+    }
+    const tail = await this.store.readStream(streamName, {
+      fromRevision: loaded.revision === null ? 0n : loaded.revision + 1n,
+    });
+    for (const recorded of tail) {
+      const event = this.upcast(recorded) as E;
+      loaded.state = model.evolve(loaded.state, event);
+      loaded.revision = recorded.revision;
+      loaded.position = recorded.position;
+      const key = recorded.metadata.idempotencyKey;
+      if (key !== undefined) {
+        const record = loaded.keys.get(key);
+        // A command's events share one key: the record keeps all of them and the state after the last.
+        if (record && record.revision === recorded.revision - 1n && record.position < recorded.position) {
+          record.events.push(event);
+          record.stateAfter = loaded.state;
+          record.position = recorded.position;
+          record.revision = recorded.revision;
+        } else {
+          loaded.keys.set(key, {
+            requestHash: recorded.metadata.requestHash,
+            events: [event],
+            stateAfter: loaded.state,
+            position: recorded.position,
+            revision: recorded.revision,
+          });
+        }
+      }
+    }
+    this.cache.set(streamName, loaded as LoadedStream<unknown, unknown>);
+    if (this.cache.size > this.cacheSize) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,142 @@
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../event-store/src/event-store.port';
+import type { ReadStore } from '../../read-models/src/read-store.port';
+import type { CreatorCommand } from '../../domain/src/commands';
+import type { CreatorEvent, GiftSent } from '../../domain/src/events';
+import type { CreatorState } from '../../domain/src/creator/creator';
+import { creatorStream } from '../../domain/src/streams';
+import { BusinessRuleViolation } from '../../domain/src/errors';
+import type { CommandExecutor, StreamModel } from './command-executor';
+import { deterministicUuid } from './event-ids';
+import type { Logger } from './logger';
+
+export const DIAMONDS_REACTOR = 'diamondsReactor';
+
+/**
+ * Turns every GiftSent into the creator's DiamondsCredited, exactly once. The creator stream
+ * remembers the position of the last gift it credited (gifts are read in global order), so a
+ * gift seen again after a crash decides nothing; the event id derived from the gift's makes a
+ * retried append recognisable too. Its checkpoint is only a resume hint, kept in the read store.
+ */
+export class DiamondsReactor {
+  private abort = new AbortController();
+  private running: Promise<void> | null = null;
+  private checkpoint: GlobalPosition | null = null;
+  private lastEventAt: number | null = null;
+
+  constructor(
+    private readonly deps: {
+      eventStore: EventStore;
+      readStore: ReadStore;
+      executor: CommandExecutor;
+      creatorModel: StreamModel<CreatorState, CreatorCommand, CreatorEvent>;
+      logger: Logger;
+      /** Back-off between attempts when the store is unavailable. */
+      retryDelayMs?: number;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.abort = new AbortController();
+    this.checkpoint = await this.deps.readStore.checkpoint(DIAMONDS_REACTOR);
+    this.running = this.run(this.abort.signal).catch((error: unknown) => {
+      if (!this.abort.signal.aborted) this.deps.logger.error({ err: error }, 'diamonds reactor stopped');
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+    this.running = null;
+  }
+
+  async status(): Promise<{ name: string; checkpoint: GlobalPosition | null; lag: bigint; lastEventAgeMs: number | null }> {
+    const head = await this.deps.eventStore.headPosition();
+    return {
+      name: DIAMONDS_REACTOR,
+      checkpoint: this.checkpoint,
+      lag: head - (this.checkpoint ?? 0n),
+      lastEventAgeMs: this.lastEventAt === null ? null : Date.now() - this.lastEventAt,
+    };
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const subscription = this.deps.eventStore.subscribeToAll({ after: this.checkpoint ?? undefined, signal });
+    for await (const batch of subscription) {
+      if (batch.length === 0) continue;
+      const gifts = batch.filter((e) => e.type === 'GiftSent');
+      await this.untilDone(signal, () => this.creditAll(gifts));
+      // Stopped before every gift was credited: the checkpoint must not move past them.
+      if (signal.aborted) return;
+      const last = batch[batch.length - 1]!.position;
+      await this.untilDone(signal, () => this.deps.readStore.applyBatch(DIAMONDS_REACTOR, [], last));
+      this.checkpoint = last;
+      this.lastEventAt = Date.now();
+      if (signal.aborted) return;
+    }
+  }
+
+  /** Creators are credited in parallel (their appends share commits); one creator in order. */
+  private async creditAll(gifts: RecordedEvent[]): Promise<void> {
+    const byCreator = new Map<string, RecordedEvent[]>();
+    for (const gift of gifts) {
+      const { creatorId } = (gift.data as GiftSent['data']);
+      const list = byCreator.get(creatorId) ?? [];
+      list.push(gift);
+      byCreator.set(creatorId, list);
+    }
+    await Promise.all(
+      [...byCreator.values()].map(async (creatorGifts) => {
+        for (const gift of creatorGifts) await this.credit(gift);
+      }),
+    );
+  }
+
+  private async credit(gift: RecordedEvent): Promise<void> {
+    const data = gift.data as GiftSent['data'];
+    try {
+      await this.deps.executor.execute({
+        streamName: creatorStream(data.creatorId),
+        model: this.deps.creatorModel,
+        command: {
+          type: 'CreditDiamonds',
+          data: {
+            creatorId: data.creatorId,
+            giftTxnId: data.giftTxnId,
+            senderId: data.senderId,
+            giftId: data.giftId,
+            quantity: data.quantity,
+            diamonds: data.diamonds,
+            giftPosition: gift.position.toString(),
+            now: data.sentAt,
+          },
+        },
+        actorId: `system:${DIAMONDS_REACTOR}`,
+        correlationId: gift.metadata.correlationId,
+        causationId: gift.eventId,
+        eventIds: (n) => Array.from({ length: n }, (_, i) => deterministicUuid(`credit|${gift.eventId}|${i}`)),
+      });
+    } catch (error) {
+      if (!(error instanceof BusinessRuleViolation)) throw error;
+      // A gift the creator stream refuses cannot be fixed by retrying: say so loudly, move on.
+      this.deps.logger.error(
+        { err: error, code: error.code, giftEventId: gift.eventId, position: gift.position.toString(), creatorId: data.creatorId },
+        'gift could not be credited to its creator; parked',
+      );
+    }
+  }
+
+  private async untilDone<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T | undefined> {
+    const baseDelay = this.deps.retryDelayMs ?? 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (signal.aborted) return undefined;
+        const delay = Math.min(baseDelay * 2 ** (attempt - 1), 5_000);
+        this.deps.logger.warn({ err: error, attempt, retryInMs: delay }, 'diamonds reactor retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
