@@ -32,13 +32,17 @@ export function evolveCreator(state: CreatorState, event: CreatorEvent): Creator
   switch (event.type) {
     case 'CreatorRegistered':
       return { ...state, registered: true };
-    case 'DiamondsCredited':
+    case 'DiamondsCredited': {
+      const position = BigInt(event.data.giftPosition);
+      const last = state.lastCreditedGiftPosition;
       return {
         ...state,
         diamondsEarned: state.diamondsEarned + event.data.diamonds,
         diamondsAvailable: state.diamondsAvailable + event.data.diamonds,
-        lastCreditedGiftPosition: BigInt(event.data.giftPosition),
+        // Never move the high-water mark back, so no earlier gift can be credited twice.
+        lastCreditedGiftPosition: last !== null && last > position ? last : position,
       };
+    }
     case 'DiamondsConverted': {
       const { diamonds, payout } = event.data;
       return {
