@@ -1,0 +1,376 @@
+import { Subject } from 'rxjs';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../../event-store/src/event-store.port';
+import type { Projection } from '../projections/projection';
+import type { DocOp, ReadStore } from '../read-store.port';
+import { backOffDelay, Mutex, sleep } from './back-off';
+import { parkedEventsCollection, parkEventOp, withParkedEvents } from './parked-events';
+
+/** Pino-compatible. */
+export type RunnerLogger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+export type ProjectionRunnerOptions = {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  projections: readonly Projection[];
+  logger: RunnerLogger;
+  /** Largest live batch. Default 1000. */
+  batchSize?: number;
+  /** Tries of a failing projection (or store write) before the event is parked. Default 5. */
+  maxAttempts?: number;
+  /** First back-off delay; it doubles per attempt, capped at 5 s. Default 100. */
+  retryBaseMs?: number;
+  /** Events per rebuild batch. Default 5000. */
+  rebuildBatchSize?: number;
+};
+
+export type ProjectionStatus = {
+  projection: string;
+  generation: number;
+  checkpoint: bigint | null;
+  headPosition: bigint;
+  lag: bigint;
+  /** Age of the last event this runner applied (by its recordedAt); absent before the first. */
+  lastEventAgeMs?: number;
+  parked: number;
+};
+
+export type BatchCommitted = { projection: string; generation: number; position: GlobalPosition; events: number };
+export type RebuildProgress = { projection: string; position: bigint; head: bigint; eventsPerSecond: number };
+export type RebuildResult = { projection: string; generation: number; checkpoint: bigint | null };
+
+type Cursor = { generation: number; checkpoint: bigint | null; lastRecordedAt?: Date };
+
+class StoppedError extends Error {
+  override readonly name = 'StoppedError';
+}
+
+/**
+ * Feeds every projection from one subscription to all events. Each projection applies only the
+ * events beyond its own checkpoint, in one ReadStore transaction per batch with that checkpoint.
+ * A failing event is retried with back-off, then parked for that projection alone; the runner never
+ * dies and never stalls silently (lag and parked counts are in status()).
+ *
+ * Rebuild: fills generation active+1 from position 0 while the live runner keeps the active one up
+ * to date; then, holding the lock the live batches take, it catches the new generation up to the
+ * head, activates it and moves the live cursor onto it, so the next live batch continues there.
+ */
+export class ProjectionRunner {
+  /** Every committed batch, per projection (observers, tests, metrics). */
+  readonly committed$ = new Subject<BatchCommitted>();
+
+  private readonly eventStore: EventStore;
+  private readonly readStore: ReadStore;
+  private readonly projections: readonly Projection[];
+  private readonly logger: RunnerLogger;
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly rebuildBatchSize: number;
+  private readonly cursors = new Map<string, Cursor>();
+  private readonly waiters = new Set<() => void>();
+  private readonly lock = new Mutex();
+  private initialized: Promise<void> | null = null;
+  private abort: AbortController | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(options: ProjectionRunnerOptions) {
+    this.eventStore = options.eventStore;
+    this.readStore = options.readStore;
+    this.projections = options.projections;
+    this.logger = options.logger;
+    this.batchSize = options.batchSize ?? 1000;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.retryBaseMs = options.retryBaseMs ?? 100;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
+    const names = new Set(this.projections.map((p) => p.name));
+    if (names.size !== this.projections.length) throw new RangeError('projection names must be unique');
+  }
+
+  /** Registers the projections, loads their checkpoints and starts the subscription (in the background). */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    await this.ensureReady();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.loop = this.runLive(abort.signal);
+    this.logger.info({ projections: this.projections.map((p) => p.name) }, 'projection runner started');
+  }
+
+  /** Stops the subscription and waits for the batch in flight; nothing half-applied is left. */
+  async stop(): Promise<void> {
+    if (!this.loop || !this.abort) return;
+    this.abort.abort();
+    await this.loop;
+    this.loop = null;
+    this.abort = null;
+    this.logger.info({}, 'projection runner stopped');
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    await this.ensureInitialized();
+    const headPosition = await this.eventStore.headPosition();
+    const rows: ProjectionStatus[] = [];
+    for (const projection of this.projections) {
+      const generation = await this.readStore.activeGeneration(projection.name);
+      const checkpoint = await this.readStore.checkpoint(projection.name);
+      const behind = headPosition - (checkpoint ?? 0n);
+      const lastRecordedAt = this.cursors.get(projection.name)?.lastRecordedAt;
+      rows.push({
+        projection: projection.name,
+        generation,
+        checkpoint,
+        headPosition,
+        lag: behind > 0n ? behind : 0n,
+        ...(lastRecordedAt ? { lastEventAgeMs: Math.max(0, Date.now() - lastRecordedAt.getTime()) } : {}),
+        parked: await this.countParked(projection.name),
+      });
+    }
+    return rows;
+  }
+
+  /** True as soon as every projection has applied `position`; false after timeoutMs. */
+  waitForPosition(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    if (this.reached(position)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!this.reached(position)) return;
+        finish(true);
+      };
+      const finish = (result: boolean): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+      this.waiters.add(check);
+    });
+  }
+
+  /**
+   * Replays every event into a fresh generation of the projection (or of all), then switches reads
+   * to it. Reads keep using the old generation meanwhile; the live runner continues on the new one.
+   */
+  async rebuild(
+    target: string,
+    options: { onProgress?: (progress: RebuildProgress) => void } = {},
+  ): Promise<RebuildResult[]> {
+    await this.ensureReady();
+    const targets = target === 'all' ? [...this.projections] : this.projections.filter((p) => p.name === target);
+    if (targets.length === 0) throw new RangeError(`unknown projection ${target}`);
+    const fresh = new Map<string, Cursor>();
+    for (const projection of targets) {
+      const generation = (await this.readStore.activeGeneration(projection.name)) + 1;
+      await this.readStore.prepareGeneration(projection.name, generation);
+      fresh.set(projection.name, { generation, checkpoint: null });
+      this.logger.info({ projection: projection.name, generation }, 'rebuild started');
+    }
+    const startedAt = Date.now();
+    let position = 0n;
+    let replayed = 0;
+    const pump = async (): Promise<boolean> => {
+      const events = await this.eventStore.readAll({ after: position, maxCount: this.rebuildBatchSize });
+      if (events.length === 0) return false;
+      for (const projection of targets) await this.applyEvents(projection, fresh.get(projection.name)!, events);
+      position = events[events.length - 1]!.position;
+      replayed += events.length;
+      if (options.onProgress) {
+        const head = await this.eventStore.headPosition();
+        const eventsPerSecond = Math.round((replayed * 1000) / Math.max(1, Date.now() - startedAt));
+        for (const projection of targets) options.onProgress({ projection: projection.name, position, head, eventsPerSecond });
+      }
+      return true;
+    };
+    while (await pump());
+    return this.lock.run(async () => {
+      while (await pump());
+      const results: RebuildResult[] = [];
+      for (const projection of targets) {
+        const cursor = fresh.get(projection.name)!;
+        await this.readStore.activateGeneration(projection.name, cursor.generation);
+        this.cursors.set(projection.name, cursor);
+        results.push({ projection: projection.name, generation: cursor.generation, checkpoint: cursor.checkpoint });
+        this.logger.info({ projection: projection.name, generation: cursor.generation, position: String(cursor.checkpoint) }, 'rebuild switched over');
+      }
+      this.notifyWaiters();
+      return results;
+    });
+  }
+
+  private async ensureInitialized(): Promise<void> {
+    this.initialized ??= this.readStore.init(this.projections.map(withParkedEvents)).catch((error: unknown) => {
+      this.initialized = null;
+      throw error;
+    });
+    await this.initialized;
+  }
+
+  private async ensureReady(): Promise<void> {
+    await this.ensureInitialized();
+    if (this.cursors.size === this.projections.length) return;
+    await this.lock.run(async () => {
+      for (const projection of this.projections) {
+        if (this.cursors.has(projection.name)) continue;
+        const generation = await this.readStore.activeGeneration(projection.name);
+        this.cursors.set(projection.name, { generation, checkpoint: await this.readStore.checkpoint(projection.name, generation) });
+      }
+    });
+  }
+
+  private reached(position: GlobalPosition): boolean {
+    if (position <= 0n) return true;
+    if (this.cursors.size < this.projections.length) return false;
+    for (const cursor of this.cursors.values()) {
+      if (cursor.checkpoint === null || cursor.checkpoint < position) return false;
+    }
+    return true;
+  }
+
+  private notifyWaiters(): void {
+    for (const check of [...this.waiters]) check();
+  }
+
+  /** The subscription, restarted from the lowest checkpoint after any failure, until stopped. */
+  private async runLive(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const after = this.lowestCheckpoint();
+        const batches = this.eventStore.subscribeToAll({ ...(after === null ? {} : { after }), signal, maxBatch: this.batchSize });
+        for await (const events of batches) {
+          if (signal.aborted) break;
+          await this.lock.run(async () => {
+            for (const projection of this.projections) {
+              await this.applyEvents(projection, this.cursors.get(projection.name)!, events, signal);
+            }
+          });
+          failures = 0;
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        failures += 1;
+        const delayMs = backOffDelay(failures, this.retryBaseMs);
+        this.logger.error({ err: error, failures, delayMs }, 'projection subscription failed; resubscribing from the checkpoints');
+        await sleep(delayMs, signal);
+      }
+    }
+  }
+
+  private lowestCheckpoint(): bigint | null {
+    let lowest: bigint | null = null;
+    for (const cursor of this.cursors.values()) {
+      if (cursor.checkpoint === null) return null;
+      if (lowest === null || cursor.checkpoint < lowest) lowest = cursor.checkpoint;
+    }
+    return lowest;
+  }
+
+  /** Applies the events beyond the cursor's checkpoint in one transaction and moves the cursor. */
+  private async applyEvents(projection: Projection, cursor: Cursor, events: readonly RecordedEvent[], signal?: AbortSignal): Promise<void> {
+    const fresh = cursor.checkpoint === null ? events : events.filter((e) => e.position > cursor.checkpoint!);
+    if (fresh.length === 0) return;
+    const last = fresh[fresh.length - 1]!;
+    const opsPerEvent: DocOp[][] = [];
+    for (const event of fresh) opsPerEvent.push(await this.projectWithRetry(projection, event, signal));
+    let applied: boolean;
+    try {
+      applied = await this.retry(() => this.readStore.applyBatch(projection.name, opsPerEvent.flat(), last.position, cursor.generation), signal, {
+        projection: projection.name,
+        position: String(last.position),
+        what: 'applyBatch',
+      });
+    } catch (error) {
+      if (error instanceof StoppedError) throw error;
+      // Is the store down (retry the whole batch later) or is one event's write poisoned (find and park it)?
+      await this.readStore.ping();
+      applied = await this.applyOneByOne(projection, cursor, fresh, opsPerEvent);
+    }
+    if (applied) {
+      cursor.checkpoint = last.position;
+    } else {
+      // A redelivery the store already holds: take its checkpoint, it is at least as far.
+      cursor.checkpoint = await this.readStore.checkpoint(projection.name, cursor.generation);
+    }
+    cursor.lastRecordedAt = last.recordedAt;
+    this.committed$.next({ projection: projection.name, generation: cursor.generation, position: last.position, events: fresh.length });
+    this.notifyWaiters();
+  }
+
+  private async applyOneByOne(
+    projection: Projection,
+    cursor: Cursor,
+    events: readonly RecordedEvent[],
+    opsPerEvent: readonly DocOp[][],
+  ): Promise<boolean> {
+    let applied = false;
+    for (let i = 0; i < events.length; i += 1) {
+      const event = events[i]!;
+      try {
+        applied = (await this.readStore.applyBatch(projection.name, opsPerEvent[i]!, event.position, cursor.generation)) || applied;
+      } catch (error) {
+        this.logParked(projection, event, error, this.maxAttempts);
+        const park = parkEventOp(projection.name, event, error, this.maxAttempts, new Date());
+        applied = (await this.readStore.applyBatch(projection.name, [park], event.position, cursor.generation)) || applied;
+      }
+    }
+    return applied;
+  }
+
+  /** The event's ops, or after maxAttempts failures the op that parks it. */
+  private async projectWithRetry(projection: Projection, event: RecordedEvent, signal?: AbortSignal): Promise<DocOp[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return projection.project(event);
+      } catch (error) {
+        if (attempt >= this.maxAttempts) {
+          this.logParked(projection, event, error, attempt);
+          return [parkEventOp(projection.name, event, error, attempt, new Date())];
+        }
+        this.logger.warn(
+          { projection: projection.name, position: String(event.position), eventId: event.eventId, type: event.type, attempt, err: error },
+          'projection failed on an event; retrying',
+        );
+        await this.pause(attempt, signal);
+      }
+    }
+  }
+
+  private async retry<T>(work: () => Promise<T>, signal: AbortSignal | undefined, context: Record<string, unknown>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= this.maxAttempts) throw error;
+        this.logger.warn({ ...context, attempt, err: error }, 'read store write failed; retrying');
+        await this.pause(attempt, signal);
+      }
+    }
+  }
+
+  private async pause(attempt: number, signal?: AbortSignal): Promise<void> {
+    await sleep(backOffDelay(attempt, this.retryBaseMs), signal);
+    if (signal?.aborted) throw new StoppedError('projection runner stopped during a retry');
+  }
+
+  private logParked(projection: Projection, event: RecordedEvent, error: unknown, attempts: number): void {
+    this.logger.error(
+      { projection: projection.name, position: String(event.position), eventId: event.eventId, type: event.type, attempts, err: error },
+      'event parked: the projection skips it until a rebuild',
+    );
+  }
+
+  private async countParked(projection: string): Promise<number> {
+    const collection = parkedEventsCollection(projection);
+    let count = 0;
+    let startAfter: [string] | undefined;
+    for (;;) {
+      const page = await this.readStore.find(collection, { orderBy: [['_id', 'asc']], limit: 1000, ...(startAfter ? { startAfter } : {}) });
+      count += page.length;
+      if (page.length < 1000) return count;
+      startAfter = [page[page.length - 1]!._id];
+    }
+  }
+}
