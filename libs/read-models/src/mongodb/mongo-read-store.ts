@@ -65,6 +65,9 @@ type ActiveGenerationDoc = { _id: string; generation: number };
  * Indexes: `get` uses the implicit `_id` index; a `find` uses the declared index that starts with
  * its `where` fields, then its `orderBy` keys, then its `range` field (see mongo-indexes.ts). A find
  * no declared index serves is logged once as a warning, as it would scan and sort in memory.
+ *
+ * Known gap with doc-ops.ts: an $inc that carries a stored number past 2^53 is not refused here
+ * (the server cannot tell us without a read), while the embedded store throws DocOpError.
  */
 export class MongoReadStore implements ReadStore {
   private readonly collections = new Map<string, Registered>();
