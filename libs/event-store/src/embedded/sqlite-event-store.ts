@@ -1,0 +1,314 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreUnavailableError,
+  StreamRevision,
+  SubscribeOptions,
+} from '../event-store.port';
+import { AppendWriter, QueuedAppend } from './append-writer';
+import { EVENT_COLUMNS, EventRow, serializeEvent, toRecordedEvent } from './event-rows';
+import { GroupCommitQueue, Settlement } from './group-commit-queue';
+import { migrate, SCHEMA_VERSION } from './schema';
+import { isSqliteFailure, toStoreUnavailable } from './sqlite-errors';
+
+/** Pino-compatible; the store logs opening, migrations and failed batches. */
+export type EventStoreLogger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+export type SqliteEventStoreOptions = {
+  /** Path of the database file (its directory is created), or ':memory:' for unit tests. */
+  file: string;
+  logger?: EventStoreLogger;
+  /** How often an idle live subscription looks for appends made by other processes. Default 200. */
+  pollIntervalMs?: number;
+  /** Events queued before a batch commits without waiting for the next turn. Default 5000. */
+  maxBatchEvents?: number;
+  /** How long to wait for another connection's write lock before giving up. Default 5000. */
+  busyTimeoutMs?: number;
+};
+
+/** Counters since open; tests assert on them, operators watch them. */
+export type SqliteEventStoreStats = {
+  /** Group-commit transactions committed. */
+  transactions: number;
+  /** Group-commit transactions rolled back (every append of such a batch was rejected). */
+  failedTransactions: number;
+  /** Appends acknowledged, including idempotent retries. */
+  appends: number;
+  /** Events written. */
+  events: number;
+};
+
+export type SqliteStorageSettings = {
+  journalMode: string;
+  /** PRAGMA synchronous: 2 is FULL. */
+  synchronous: number;
+  busyTimeoutMs: number;
+  foreignKeys: boolean;
+  schemaVersion: number;
+};
+
+const DEFAULT_READ_ALL_COUNT = 1000;
+const DEFAULT_MAX_BATCH = 1000;
+
+type BatchOutcome = { settlements: Settlement<AppendResult>[]; written: number; acknowledged: number };
+
+/**
+ * The embedded EventStore: an append-only SQLite table, durable on acknowledgement (WAL with
+ * synchronous = FULL), appends group-committed so one fsync serves every caller of an event-loop turn.
+ */
+export class SqliteEventStore implements EventStore {
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private readonly counters: SqliteEventStoreStats = { transactions: 0, failedTransactions: 0, appends: 0, events: 0 };
+  private readonly commits = new EventEmitter();
+  private readonly queue: GroupCommitQueue<QueuedAppend, AppendResult>;
+  private readonly appendBatch: Database.Transaction<(items: readonly QueuedAppend[], now: number) => BatchOutcome>;
+  private readonly readStreamRows: Database.Statement<[string, bigint, number], EventRow>;
+  private readonly readAllRows: Database.Statement<[bigint, number], EventRow>;
+  private readonly streamRevisionOf: Database.Statement<[string], bigint>;
+  private readonly lastPosition: Database.Statement<[], bigint | null>;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly pollIntervalMs: number,
+    maxBatchEvents: number,
+    private readonly logger?: EventStoreLogger,
+  ) {
+    // Every idle subscriber listens; many projections in one process are normal, not a leak.
+    this.commits.setMaxListeners(0);
+    const writer = new AppendWriter(db);
+    this.appendBatch = db.transaction((items: readonly QueuedAppend[], now: number): BatchOutcome => {
+      const outcome: BatchOutcome = { settlements: [], written: 0, acknowledged: 0 };
+      for (const item of items) {
+        const { settlement, written } = writer.apply(item, now);
+        outcome.settlements.push(settlement);
+        outcome.written += written;
+        if (settlement.ok) outcome.acknowledged += 1;
+      }
+      return outcome;
+    });
+    this.queue = new GroupCommitQueue((items) => this.commitBatch(items), {
+      maxBatchWeight: maxBatchEvents,
+      weigh: (item) => item.events.length,
+    });
+    this.readStreamRows = db
+      .prepare<[string, bigint, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      )
+      .raw(true)
+      .safeIntegers(true);
+    this.readAllRows = db
+      .prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+      .raw(true)
+      .safeIntegers(true);
+    this.streamRevisionOf = db
+      .prepare<[string], bigint>('SELECT revision FROM streams WHERE stream_name = ?')
+      .pluck()
+      .safeIntegers(true);
+    this.lastPosition = db.prepare<[], bigint | null>('SELECT MAX(position) FROM events').pluck().safeIntegers(true);
+  }
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    const { file, logger } = options;
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const inMemory = file === ':memory:';
+    if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { timeout: busyTimeoutMs });
+      const journalMode = db.pragma('journal_mode = WAL', { simple: true });
+      if (!inMemory && journalMode !== 'wal') {
+        throw new StoreUnavailableError(`embedded event store: ${file} cannot use WAL (journal_mode is ${String(journalMode)})`);
+      }
+      // In WAL mode SQLite's default (NORMAL) skips the fsync per commit; an acknowledged append must be on disk.
+      db.pragma('synchronous = FULL');
+      db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+      db.pragma('foreign_keys = ON');
+      // 64 MiB of page cache keeps the event-id index hot for large logs.
+      db.pragma('cache_size = -65536');
+      const migratedFrom = migrate(db);
+      logger?.info({ file, schemaVersion: SCHEMA_VERSION, migratedFrom }, 'embedded event store opened');
+    } catch (error) {
+      db?.close();
+      throw toStoreUnavailable(error, `opening ${file}`);
+    }
+    return new SqliteEventStore(db, options.pollIntervalMs ?? 200, options.maxBatchEvents ?? 5000, logger);
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamName(streamName);
+    assertExpectedRevision(options?.expectedRevision);
+    if (!Array.isArray(events) || events.length === 0) {
+      throw new TypeError(`append to ${streamName}: at least one event is required`);
+    }
+    return this.queue.enqueue({ streamName, expectedRevision: options.expectedRevision, events: events.map(serializeEvent) });
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const fromRevision = options.fromRevision ?? 0n;
+    if (typeof fromRevision !== 'bigint' || fromRevision < 0n) throw new RangeError('fromRevision must be a bigint >= 0n');
+    const limit = options.maxCount === undefined ? -1 : checkedCount(options.maxCount);
+    return this.guard('reading a stream', () => this.readStreamRows.all(streamName, fromRevision, limit).map(toRecordedEvent));
+  }
+
+  async streamRevision(streamName: string): Promise<StreamRevision | null> {
+    return this.guard('reading a stream revision', () => this.streamRevisionOf.get(streamName) ?? null);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = checkedPosition(options.after ?? 0n);
+    const limit = checkedCount(options.maxCount ?? DEFAULT_READ_ALL_COUNT);
+    return this.readPage(after, limit);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent[]> {
+    const after = checkedPosition(options.after ?? 0n);
+    const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be an integer >= 1');
+    return this.subscription(after, maxBatch, options.signal);
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    return this.guard('reading the head position', () => this.lastPosition.get() ?? 0n);
+  }
+
+  async ping(): Promise<void> {
+    this.guard('ping', () => this.db.prepare('SELECT 1').get());
+  }
+
+  /** Commits pending appends, then closes; later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    try {
+      this.queue.flush();
+    } finally {
+      this.db.close();
+      this.state = 'closed';
+      // Idle subscribers wake, find the store closed and end with StoreUnavailableError.
+      this.commits.emit('committed');
+    }
+  }
+
+  stats(): SqliteEventStoreStats {
+    return { ...this.counters };
+  }
+
+  storageSettings(): SqliteStorageSettings {
+    return this.guard('reading settings', () => ({
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+      foreignKeys: Number(this.db.pragma('foreign_keys', { simple: true })) === 1,
+      schemaVersion: Number(this.db.pragma('user_version', { simple: true })),
+    }));
+  }
+
+  private commitBatch(items: readonly QueuedAppend[]): Settlement<AppendResult>[] {
+    let outcome: BatchOutcome;
+    try {
+      // IMMEDIATE takes the write lock first, so revision checks cannot race another process.
+      outcome = this.appendBatch.immediate(items, Date.now());
+    } catch (error) {
+      this.counters.failedTransactions += 1;
+      this.logger?.error(
+        { err: error, appends: items.length },
+        'embedded event store: batch rolled back, none of its appends was written',
+      );
+      throw toStoreUnavailable(error, `committing ${items.length} appends`);
+    }
+    this.counters.transactions += 1;
+    this.counters.appends += outcome.acknowledged;
+    this.counters.events += outcome.written;
+    if (outcome.written > 0) this.commits.emit('committed');
+    return outcome.settlements;
+  }
+
+  private readPage(after: GlobalPosition, limit: number): RecordedEvent[] {
+    return this.guard('reading all events', () => this.readAllRows.all(after, limit).map(toRecordedEvent));
+  }
+
+  private async *subscription(
+    after: GlobalPosition,
+    maxBatch: number,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<RecordedEvent[]> {
+    let checkpoint = after;
+    while (!signal?.aborted) {
+      const batch = this.readPage(checkpoint, maxBatch);
+      if (batch.length === 0) {
+        await this.nextCommitOrPoll(signal);
+        continue;
+      }
+      checkpoint = batch[batch.length - 1].position;
+      yield batch;
+      // A long catch-up would otherwise run on microtasks alone and starve HTTP and appends.
+      if (batch.length === maxBatch) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Resolves on a commit in this process, after the poll interval (other processes), or on abort. */
+  private nextCommitOrPoll(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolveWait) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.commits.off('committed', wake);
+        signal?.removeEventListener('abort', wake);
+        resolveWait();
+      };
+      const timer = setTimeout(wake, this.pollIntervalMs);
+      this.commits.on('committed', wake);
+      signal?.addEventListener('abort', wake);
+    });
+  }
+
+  private guard<T>(action: string, read: () => T): T {
+    this.assertOpen();
+    try {
+      return read();
+    } catch (error) {
+      throw isSqliteFailure(error) ? toStoreUnavailable(error, action) : error;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.state !== 'open') throw new StoreUnavailableError('embedded event store is closed');
+  }
+}
+
+function assertStreamName(streamName: string): void {
+  if (typeof streamName !== 'string' || streamName.length === 0) throw new TypeError('streamName must be a non-empty string');
+}
+
+function assertExpectedRevision(expected: ExpectedRevision | undefined): void {
+  const valid = expected === 'any' || expected === 'no_stream' || (typeof expected === 'bigint' && expected >= 0n);
+  if (!valid) throw new TypeError(`expectedRevision must be 'no_stream', 'any' or a bigint >= 0n, got ${String(expected)}`);
+}
+
+function checkedCount(count: number): number {
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`maxCount must be an integer >= 0, got ${count}`);
+  return count;
+}
+
+function checkedPosition(position: GlobalPosition): GlobalPosition {
+  if (typeof position !== 'bigint' || position < 0n) throw new RangeError('a position must be a bigint >= 0n');
+  return position;
+}
