@@ -1,0 +1,9 @@
+// The EventStore port and its adapters; import from here, not from an adapter's inner files.
+export * from './event-store.port';
+export {
+  SqliteEventStore,
+  type EventStoreLogger,
+  type SqliteEventStoreOptions,
+  type SqliteEventStoreStats,
+  type SqliteStorageSettings,
+} from './embedded/sqlite-event-store';

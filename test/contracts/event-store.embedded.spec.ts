@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  DuplicateEventIdError,
+  EventToAppend,
+  RecordedEvent,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../../libs/event-store/src/event-store.port';
+import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
+import { eventStoreContract } from './event-store.contract';
+
+const dir = mkdtempSync(join(tmpdir(), 'coinstream-event-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const freshFile = () => join(dir, `${randomUUID()}`, 'events.db');
+
+eventStoreContract('embedded SQLite', async () => {
+  const store = SqliteEventStore.open({ file: freshFile() });
+  return { store, close: () => store.close() };
+});
+
+describe('SqliteEventStore (embedded only)', () => {
+  const opened: SqliteEventStore[] = [];
+  const open = (file: string, pollIntervalMs?: number) => {
+    const store = SqliteEventStore.open({ file, pollIntervalMs });
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+
+  it('keeps acknowledged events across close and reopen, and revisions continue', async () => {
+    const file = freshFile();
+    const first = open(file);
+    const events = [anEvent(), anEvent()];
+    const written = await first.appendToStream('wallet-durable', events, { expectedRevision: 'no_stream' });
+    await first.close();
+
+    const reopened = open(file);
+
+    expect((await reopened.readStream('wallet-durable')).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+    expect(await reopened.streamRevision('wallet-durable')).toBe(1n);
+    expect(await reopened.headPosition()).toBe(written.position);
+    const next = await reopened.appendToStream('wallet-durable', [anEvent()], { expectedRevision: 1n });
+    expect(next).toEqual({ nextExpectedRevision: 2n, position: written.position + 1n });
+  });
+
+  it('runs with synchronous = FULL, WAL, foreign keys and the current schema version', () => {
+    const store = open(freshFile());
+
+    expect(store.storageSettings()).toEqual({
+      journalMode: 'wal',
+      synchronous: 2,
+      busyTimeoutMs: 5000,
+      foreignKeys: true,
+      schemaVersion: 1,
+    });
+  });
+
+  it('refuses a file written by a newer schema', async () => {
+    const file = freshFile();
+    await open(file).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+
+    expect(() => SqliteEventStore.open({ file })).toThrow(StoreUnavailableError);
+  });
+
+  it('opens in memory for unit tests', async () => {
+    const store = open(':memory:');
+    await store.appendToStream('wallet-memory', [anEvent()], { expectedRevision: 'no_stream' });
+    expect(await store.headPosition()).toBe(1n);
+  });
+
+  it('starts positions at 1 and reports 0 as the head of an empty log', async () => {
+    const store = open(freshFile());
+    expect(await store.headPosition()).toBe(0n);
+    const result = await store.appendToStream('wallet-first', [anEvent()], { expectedRevision: 'no_stream' });
+    expect(result.position).toBe(1n);
+  });
+
+  describe('group commit', () => {
+    it('commits 200 concurrent appends in far fewer transactions than appends', async () => {
+      const store = open(freshFile());
+      const before = store.stats();
+
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          store.appendToStream(`wallet-batch-${i}`, [anEvent()], { expectedRevision: 'no_stream' }),
+        ),
+      );
+
+      const after = store.stats();
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual(Array(200).fill(0n));
+      expect(new Set(results.map((r) => r.position)).size).toBe(200);
+      expect(after.appends - before.appends).toBe(200);
+      expect(after.events - before.events).toBe(200);
+      expect(after.transactions - before.transactions).toBeLessThanOrEqual(5);
+    });
+
+    it('checks appends of one batch to one stream in order against each other', async () => {
+      const store = open(freshFile());
+
+      const [first, second, stale] = await Promise.allSettled([
+        store.appendToStream('wallet-same-batch', [anEvent()], { expectedRevision: 'no_stream' }),
+        store.appendToStream('wallet-same-batch', [anEvent()], { expectedRevision: 0n }),
+        store.appendToStream('wallet-same-batch', [anEvent()], { expectedRevision: 0n }),
+      ]);
+
+      expect(first).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0n } });
+      expect(second).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1n } });
+      expect(stale.status).toBe('rejected');
+      expect((stale as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(store.stats().transactions).toBe(1);
+    });
+
+    it('treats the same append twice in one batch as one append and its retry', async () => {
+      const store = open(freshFile());
+      const events = [anEvent(), anEvent()];
+
+      const [original, retry] = await Promise.all([
+        store.appendToStream('wallet-twice', events, { expectedRevision: 'no_stream' }),
+        store.appendToStream('wallet-twice', events, { expectedRevision: 'no_stream' }),
+      ]);
+
+      expect(retry).toEqual(original);
+      expect(await store.readStream('wallet-twice')).toHaveLength(2);
+    });
+
+    it('rejects every append of a batch whose transaction fails, and none is readable', async () => {
+      const file = freshFile();
+      const store = open(file);
+      await store.appendToStream('wallet-before', [anEvent()], { expectedRevision: 'no_stream' });
+      failInsertsOfType(file, 'DiskFailure');
+      const headBefore = await store.headPosition();
+
+      const attempts = await Promise.allSettled([
+        store.appendToStream('wallet-victim-1', [anEvent()], { expectedRevision: 'no_stream' }),
+        store.appendToStream('wallet-victim-2', [anEvent(), anEvent()], { expectedRevision: 'any' }),
+        store.appendToStream('wallet-failing', [anEvent('DiskFailure')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('wallet-before', [anEvent()], { expectedRevision: 0n }),
+      ]);
+
+      for (const attempt of attempts) {
+        expect(attempt.status).toBe('rejected');
+        expect((attempt as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+      }
+      expect(store.stats().failedTransactions).toBe(1);
+      expect(await store.headPosition()).toBe(headBefore);
+      expect(await store.readStream('wallet-victim-1')).toEqual([]);
+      expect(await store.readStream('wallet-victim-2')).toEqual([]);
+      expect(await store.streamRevision('wallet-before')).toBe(0n);
+
+      const later = await store.appendToStream('wallet-victim-1', [anEvent()], { expectedRevision: 'no_stream' });
+      expect(later.nextExpectedRevision).toBe(0n);
+    });
+
+    it('flushes pending appends when closing, then refuses further calls', async () => {
+      const file = freshFile();
+      const store = open(file);
+      const pending = store.appendToStream('wallet-closing', [anEvent()], { expectedRevision: 'no_stream' });
+
+      await store.close();
+
+      await expect(pending).resolves.toEqual({ nextExpectedRevision: 0n, position: 1n });
+      await expect(store.appendToStream('wallet-closing', [anEvent()], { expectedRevision: 0n })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      await expect(store.readStream('wallet-closing')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.readAll()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.headPosition()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(await open(file).streamRevision('wallet-closing')).toBe(0n);
+    });
+  });
+
+  describe('event ids', () => {
+    it('rejects an event id already used in another stream', async () => {
+      const store = open(freshFile());
+      const event = anEvent();
+      await store.appendToStream('wallet-owner', [event], { expectedRevision: 'no_stream' });
+
+      const error = await store
+        .appendToStream('wallet-thief', [event], { expectedRevision: 'no_stream' })
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(DuplicateEventIdError);
+      expect(error).toMatchObject({ eventId: event.eventId, streamName: 'wallet-thief' });
+      expect(await store.readStream('wallet-thief')).toEqual([]);
+    });
+
+    it('rejects an append mixing already written and new event ids', async () => {
+      const store = open(freshFile());
+      const old = anEvent();
+      await store.appendToStream('wallet-mixed', [old], { expectedRevision: 'no_stream' });
+
+      await expect(
+        store.appendToStream('wallet-mixed', [old, anEvent()], { expectedRevision: 'any' }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.readStream('wallet-mixed')).toHaveLength(1);
+    });
+
+    it('rejects the same event id twice in one append', async () => {
+      const store = open(freshFile());
+      const event = anEvent();
+
+      await expect(
+        store.appendToStream('wallet-repeat', [event, event], { expectedRevision: 'no_stream' }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.streamRevision('wallet-repeat')).toBeNull();
+    });
+
+    it("treats a retry as idempotent whatever its expected revision says", async () => {
+      const store = open(freshFile());
+      const events = [anEvent(), anEvent()];
+      const original = await store.appendToStream('wallet-retry', events, { expectedRevision: 'no_stream' });
+      await store.appendToStream('wallet-retry', [anEvent()], { expectedRevision: 1n });
+
+      const retried = await store.appendToStream('wallet-retry', events, { expectedRevision: 7n });
+
+      expect(retried).toEqual(original);
+      expect(await store.readStream('wallet-retry')).toHaveLength(3);
+    });
+  });
+
+  describe('validation', () => {
+    it('rejects an empty append, a bad expected revision and data that is not JSON', async () => {
+      const store = open(freshFile());
+
+      await expect(store.appendToStream('wallet-v', [], { expectedRevision: 'no_stream' })).rejects.toThrow(TypeError);
+      await expect(
+        store.appendToStream('wallet-v', [anEvent()], { expectedRevision: -1n as unknown as bigint }),
+      ).rejects.toThrow(TypeError);
+      await expect(
+        store.appendToStream('wallet-v', [anEvent('X', { coins: 1n })], { expectedRevision: 'no_stream' }),
+      ).rejects.toThrow(TypeError);
+      expect(store.stats().transactions).toBe(0);
+    });
+  });
+
+  describe('subscriptions', () => {
+    it('sees events appended by a second instance on the same file', async () => {
+      const file = freshFile();
+      const reader = open(file, 20);
+      const writer = open(file);
+      const events = [anEvent(), anEvent(), anEvent()];
+      const controller = new AbortController();
+      const seen: RecordedEvent[] = [];
+
+      const consuming = (async () => {
+        for await (const batch of reader.subscribeToAll({ signal: controller.signal })) {
+          seen.push(...batch);
+          if (seen.length >= events.length) controller.abort();
+        }
+      })();
+      await writer.appendToStream('wallet-elsewhere', events.slice(0, 1), { expectedRevision: 'no_stream' });
+      await writer.appendToStream('wallet-elsewhere', events.slice(1), { expectedRevision: 0n });
+      await consuming;
+
+      expect(seen.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+      expect(seen.map((e) => e.position)).toEqual([1n, 2n, 3n]);
+    });
+
+    it('replays a long log in full batches without skipping or repeating', async () => {
+      const store = open(freshFile());
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.appendToStream(`wallet-replay-${i}`, [anEvent(), anEvent(), anEvent()], { expectedRevision: 'no_stream' }),
+        ),
+      );
+      const controller = new AbortController();
+      const positions: bigint[] = [];
+      const sizes: number[] = [];
+
+      for await (const batch of store.subscribeToAll({ signal: controller.signal, maxBatch: 40 })) {
+        sizes.push(batch.length);
+        positions.push(...batch.map((e) => e.position));
+        if (positions.length >= 150) controller.abort();
+      }
+
+      expect(positions).toEqual(Array.from({ length: 150 }, (_, i) => BigInt(i + 1)));
+      expect(sizes).toEqual([40, 40, 40, 30]);
+    });
+
+    it('ends a subscription with StoreUnavailableError when the store closes under it', async () => {
+      const store = open(freshFile());
+      const iterator = store.subscribeToAll()[Symbol.asyncIterator]();
+
+      const next = iterator.next();
+      await store.close();
+
+      await expect(next).rejects.toBeInstanceOf(StoreUnavailableError);
+    });
+  });
+});
+
+/** Simulates a disk failure: any insert of this event type aborts the transaction it is in. */
+function failInsertsOfType(file: string, type: string): void {
+  const raw = new Database(file);
+  raw.exec(`CREATE TRIGGER fail_${type} BEFORE INSERT ON events WHEN NEW.type = '${type}'
+    BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END;`);
+  raw.close();
+}
+
+function anEvent(type = 'CoinsPurchased', data: unknown = { coins: 1 }): EventToAppend {
+  const requestId = randomUUID();
+  return {
+    eventId: randomUUID(),
+    type,
+    data,
+    metadata: {
+      correlationId: requestId,
+      causationId: requestId,
+      actorId: 'user-embedded',
+      occurredAt: '2025-01-02T03:04:05.678Z',
+      schemaVersion: 1,
+    },
+  };
+}
