@@ -8,7 +8,6 @@ import { ConvertDiamondsController } from './commands/convert-diamonds/convert-d
 import { ConvertDiamondsHandler } from './commands/convert-diamonds/convert-diamonds.handler';
 import { PaymentWebhookController } from './commands/purchase-coins/payment-webhook.controller';
 import { PurchaseCoinsHandler } from './commands/purchase-coins/purchase-coins.handler';
-import { WebhookSignatureGuard } from './commands/purchase-coins/webhook-signature.guard';
 import { PurchaseItemController } from './commands/purchase-item/purchase-item.controller';
 import { PurchaseItemHandler } from './commands/purchase-item/purchase-item.handler';
 import { RegisterCreatorController } from './commands/register-creator/register-creator.controller';
@@ -61,10 +60,6 @@ export class AppModule {
         },
         { provide: APP_PIPE, useClass: StrictBodyPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        {
-          provide: WebhookSignatureGuard,
-          useValue: new WebhookSignatureGuard(config.paymentWebhookSecret, config.webhookToleranceSeconds),
-        },
         ReadSide,
         AnalyticsQueries,
         PurchaseCoinsHandler,

@@ -21,8 +21,6 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   return principal;
 });
 
-export const AUTH_SECRET = Symbol('AUTH_SECRET');
-
 /** Authenticates every non-public route, checks its roles, and rate-limits per caller. */
 @Injectable()
 export class AuthGuard implements CanActivate {
