@@ -20,7 +20,7 @@ export function seededEconomy(seed: number, steps: number): SeededStream[] {
     streams.set(streamName, list);
     const hex = counter.toString(16).padStart(12, '0');
     list.push({
-      eventId: `00000000-0000-4000-8000-${hex}`,
+      eventId: `${(seed >>> 0).toString(16).padStart(8, '0')}-0000-4000-8000-${hex}`,
       type: event.type,
       data: event.data,
       metadata: {
@@ -140,4 +140,14 @@ export async function appendSeeded(store: EventStore, streams: readonly SeededSt
     await Promise.all(work);
     offset += chunk;
   }
+}
+
+/** One CoinsPurchased for a user's fresh wallet, with a unique event id. */
+export function topUp(userId: string, coins: number, eventId: string): EventToAppend {
+  return {
+    eventId,
+    type: 'CoinsPurchased',
+    data: { userId, paymentId: `pay-${eventId}`, packageId: 'pkg', region: 'US', channel: 'web', coins, amount: { value: coins, currency: 'USD' }, purchasedAt: '2024-02-01T00:00:00.000Z' },
+    metadata: { correlationId: eventId, causationId: eventId, actorId: 'seed', occurredAt: '2024-02-01T00:00:00.000Z', schemaVersion: 1 },
+  };
 }

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, filter } from 'rxjs';
+import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
+import { applyDocOp, type DocFields } from '../../libs/read-models/src/doc-ops';
+import { SqliteReadStore } from '../../libs/read-models/src/embedded/sqlite-read-store';
+import { allProjections, walletsProjection, type Projection } from '../../libs/read-models/src/projections';
+import { parkedEventsCollection } from '../../libs/read-models/src/projector/parked-events';
+import { ProjectionRunner } from '../../libs/read-models/src/projector/projection-runner';
+import type { RecordedEvent } from '../../libs/event-store/src/event-store.port';
+import { appendSeeded, seededEconomy, topUp } from './support/seeded-events';
+import { dumpReadModels, memoryLogger } from './support/read-models-dump';
+
+describe('ProjectionRunner on the embedded stores', () => {
+  let dir: string;
+  let eventStore: SqliteEventStore;
+  let readStore: SqliteReadStore;
+  let runner: ProjectionRunner | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'coinstream-runner-'));
+    eventStore = SqliteEventStore.open({ file: join(dir, 'events.db'), pollIntervalMs: 20 });
+    readStore = SqliteReadStore.open({ file: join(dir, 'read-models.db') });
+  });
+  afterEach(async () => {
+    await runner?.stop();
+    runner = undefined;
+    await eventStore.close();
+    await readStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The reference: every event folded through every projection in memory, one op at a time. */
+  function foldAll(events: readonly RecordedEvent[], projections: readonly Projection[]): Record<string, DocFields[]> {
+    const out: Record<string, Map<string, DocFields>> = {};
+    for (const projection of projections) for (const c of projection.collections) out[c.name] = new Map();
+    for (const event of events) {
+      for (const projection of projections) {
+        for (const op of projection.project(event)) out[op.collection]!.set(op.id, applyDocOp(out[op.collection]!.get(op.id) ?? null, op)!);
+      }
+    }
+    return Object.fromEntries(
+      Object.entries(out).map(([name, docs]) => [
+        name,
+        [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, doc]) => ({ _id: id, ...doc })),
+      ]),
+    );
+  }
+
+  it('catches up, then follows live appends; waitForPosition answers read-your-writes', async () => {
+    await appendSeeded(eventStore, seededEconomy(1, 600));
+    const logger = memoryLogger();
+    runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, batchSize: 100 });
+    await runner.start();
+    const head = await eventStore.headPosition();
+    expect(await runner.waitForPosition(head, 20_000)).toBe(true);
+    expect(await runner.waitForPosition(head + 1_000_000n, 50)).toBe(false);
+
+    const later = runner.waitForPosition(head + 1n, 20_000);
+    const appended = await eventStore.appendToStream('wallet-late', [topUp('late', 100, 'ffffffff-0000-4000-8000-000000000001')], { expectedRevision: 'no_stream' });
+    expect(appended.position).toBeGreaterThan(head);
+    expect(await later).toBe(true);
+
+    const all = await eventStore.readAll({ maxCount: 100_000 });
+    expect(await dumpReadModels(readStore, allProjections)).toEqual(foldAll(all, allProjections));
+    const status = await runner.status();
+    expect(status.map((s) => [s.projection, s.checkpoint, s.lag, s.parked])).toEqual(
+      allProjections.map((p) => [p.name, appended.position, 0n, 0]),
+    );
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('keeps the books: wallets and spending add up to the coins sold', async () => {
+    await appendSeeded(eventStore, seededEconomy(3, 800));
+    runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger() });
+    await runner.start();
+    expect(await runner.waitForPosition(await eventStore.headPosition(), 20_000)).toBe(true);
+    const wallets = await readStore.find('wallets', { orderBy: [['_id', 'asc']], limit: 1000 });
+    const economy = (await readStore.get('economyTotals', 'economy'))!;
+    const balances = wallets.reduce((sum, w) => sum + (w.balance as number), 0);
+    expect(wallets.every((w) => (w.balance as number) >= 0)).toBe(true);
+    expect(balances + (economy.coinsSpentOnGifts as number) + (economy.coinsSpentOnItems as number)).toBe(economy.coinsSold);
+    const creators = await readStore.find('creatorEarnings', { orderBy: [['_id', 'asc']], limit: 1000 });
+    expect(creators.reduce((sum, c) => sum + (c.diamondsEarned as number), 0)).toBe(economy.diamondsCredited);
+  });
+
+  it('parks an event a projection keeps failing on, and carries on with the others', async () => {
+    await appendSeeded(eventStore, seededEconomy(4, 200));
+    const events = await eventStore.readAll({ maxCount: 100_000 });
+    const poison = events.find((e) => e.type === 'GiftSent')!;
+    let calls = 0;
+    const fragile: Projection = {
+      ...walletsProjection,
+      project(event) {
+        if (event.eventId === poison.eventId) {
+          calls += 1;
+          throw new Error('cannot handle this gift');
+        }
+        return walletsProjection.project(event);
+      },
+    };
+    const logger = memoryLogger();
+    runner = new ProjectionRunner({ eventStore, readStore, projections: [fragile], logger, maxAttempts: 3, retryBaseMs: 1, batchSize: 50 });
+    await runner.start();
+    expect(await runner.waitForPosition(await eventStore.headPosition(), 20_000)).toBe(true);
+
+    expect(calls).toBe(3);
+    const [status] = await runner.status();
+    expect(status).toMatchObject({ projection: 'wallets', parked: 1, lag: 0n });
+    const parked = await readStore.get(parkedEventsCollection('wallets'), poison.eventId);
+    expect(parked).toMatchObject({ eventId: poison.eventId, type: 'GiftSent', position: String(poison.position), attempts: 3 });
+    expect(String(parked!.error)).toContain('cannot handle this gift');
+    const errors = logger.entries.filter((e) => e.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.obj).toMatchObject({ projection: 'wallets', position: String(poison.position), eventId: poison.eventId, type: 'GiftSent' });
+    // Every other event counted: the wallets equal a fold without the parked event.
+    const expected = foldAll(events.filter((e) => e.eventId !== poison.eventId), [walletsProjection]);
+    expect((await dumpReadModels(readStore, [walletsProjection])).wallets).toEqual(expected.wallets);
+  });
+
+  it('parks an event whose write the store rejects, without losing the rest of the batch', async () => {
+    await appendSeeded(eventStore, seededEconomy(5, 100));
+    const events = await eventStore.readAll({ maxCount: 100_000 });
+    const poison = events[events.length - 10]!;
+    const badWrite: Projection = {
+      ...walletsProjection,
+      project(event) {
+        const ops = walletsProjection.project(event);
+        if (event.eventId !== poison.eventId) return ops;
+        // An inc on a text field: only the store notices.
+        return [...ops, { kind: 'upsert', collection: 'wallets', id: 'poisoned', set: { balance: 'text' } }, { kind: 'upsert', collection: 'wallets', id: 'poisoned', inc: { balance: 1 } }];
+      },
+    };
+    runner = new ProjectionRunner({ eventStore, readStore, projections: [badWrite], logger: memoryLogger(), maxAttempts: 2, retryBaseMs: 1 });
+    await runner.start();
+    expect(await runner.waitForPosition(await eventStore.headPosition(), 20_000)).toBe(true);
+    expect((await runner.status())[0]!.parked).toBe(1);
+    const expected = foldAll(events.filter((e) => e.eventId !== poison.eventId), [walletsProjection]);
+    expect((await dumpReadModels(readStore, [walletsProjection])).wallets).toEqual(expected.wallets);
+  });
+
+  it('rebuilds into a new generation while live, then continues there', async () => {
+    await appendSeeded(eventStore, seededEconomy(6, 1500));
+    runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), rebuildBatchSize: 300 });
+    await runner.start();
+    expect(await runner.waitForPosition(await eventStore.headPosition(), 20_000)).toBe(true);
+    const before = await dumpReadModels(readStore, allProjections);
+
+    const progress: bigint[] = [];
+    const rebuilt = runner.rebuild('all', {
+      onProgress: (p) => {
+        if (p.projection === 'wallets') progress.push(p.position);
+      },
+    });
+    // Reads keep answering from the old generation during the rebuild.
+    expect(await readStore.get('economyTotals', 'economy')).toEqual(before.economyTotals![0]);
+    const results = await rebuilt;
+    expect(results.map((r) => [r.projection, r.generation])).toEqual(allProjections.map((p) => [p.name, 2]));
+    expect(progress.length).toBeGreaterThan(3);
+    expect(await dumpReadModels(readStore, allProjections)).toEqual(before);
+
+    const committed = firstValueFrom(runner.committed$.pipe(filter((b) => b.projection === 'wallets' && b.generation === 2)));
+    const appended = await eventStore.appendToStream('wallet-after-rebuild', [topUp('after-rebuild', 100, 'ffffffff-0000-4000-8000-000000000002')], {
+      expectedRevision: 'no_stream',
+    });
+    expect(await runner.waitForPosition(appended.position, 20_000)).toBe(true);
+    await committed;
+    expect(await readStore.get('wallets', 'after-rebuild')).toMatchObject({ userId: 'after-rebuild' });
+    expect((await runner.status()).every((s) => s.generation === 2 && s.checkpoint === appended.position)).toBe(true);
+  });
+});
