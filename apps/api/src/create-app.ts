@@ -25,6 +25,8 @@ export async function createApp(runtime: EconomyRuntime): Promise<NestFastifyApp
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // JSON only: anything else is 415 (Fastify and Nest would otherwise parse text/plain too).
+  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()
