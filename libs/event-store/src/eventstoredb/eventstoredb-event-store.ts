@@ -100,13 +100,9 @@ export class EventStoreDbEventStore implements EventStore {
    */
   static async connect(connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> {
     const hosts = describeHosts(connectionString);
-    let client: EventStoreDBClient;
-    try {
-      client = EventStoreDBClient.connectionString(connectionString);
-    } catch (error) {
-      // The client's parse error quotes the whole string, password included: keep only what it expected.
-      const expected = (error as { expected?: unknown }).expected;
-      throw new Error(`EVENTSTORE_URL is not a valid EventStoreDB connection string${typeof expected === 'string' ? ` (expected ${expected})` : ''}`);
+    const client = clientFor(connectionString);
+    if (!(client instanceof EventStoreDBClient)) {
+      throw new Error(`EVENTSTORE_URL is not a valid EventStoreDB connection string${client.expected ? ` (expected ${client.expected})` : ''}`);
     }
     const store = new EventStoreDbEventStore(client, hosts, options.logger ?? silentLogger, options.probeTimeoutMs ?? 5_000);
     try {
@@ -132,15 +128,12 @@ export class EventStoreDbEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    if (events.length === 0) throw new RangeError(`append to ${streamName} has no events`);
+    if (events.length === 0) throw new TypeError(`append to ${streamName} has no events`);
     const expectedRevision = toClientExpectedRevision(options.expectedRevision);
+    const proposed = events.map((event) => jsonEvent(toClientEvent(event)));
     let result: ClientAppendResult;
     try {
-      result = await this.client.appendToStream(
-        streamName,
-        events.map((event) => jsonEvent(toClientEvent(event))),
-        { expectedRevision },
-      );
+      result = await this.client.appendToStream(streamName, proposed, { expectedRevision });
     } catch (error) {
       throw toPortError(error, { streamName, expected: options.expectedRevision });
     }
@@ -337,7 +330,9 @@ export class EventStoreDbEventStore implements EventStore {
    * back from the leader: the port promises the position of the last event appended.
    */
   private async lastAppendedPosition(streamName: string, count: number, result: ClientAppendResult): Promise<GlobalPosition> {
-    if (count === 1 && result.position && result.position.commit > 0n) return fromClientPosition(result.position);
+    const commit = result.position?.commit;
+    // Positions are signed 64-bit on the server: -1 ("none") may arrive as 2^64 - 1.
+    if (count === 1 && commit !== undefined && commit > 0n && commit < 2n ** 63n) return commit;
     const read = this.client.readStream(streamName, {
       direction: FORWARDS,
       fromRevision: result.nextExpectedRevision,
@@ -370,6 +365,19 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
+/**
+ * The client's parse error quotes the whole string, password included, so it is not kept as a
+ * cause: only what the parser expected survives.
+ */
+function clientFor(connectionString: string): EventStoreDBClient | { expected?: string } {
+  try {
+    return EventStoreDBClient.connectionString(connectionString);
+  } catch (error) {
+    const expected = (error as { expected?: unknown }).expected;
+    return typeof expected === 'string' ? { expected } : {};
+  }
+}
+
 function fromResolved(resolved: ResolvedEvent): RecordedEvent {
   if (!resolved.event) throw new Error('EventStoreDB returned a link without its event');
   return toRecordedEvent(resolved.event, resolved.commitPosition);
@@ -384,5 +392,6 @@ function unreachableReason(error: unknown): string {
   if (error instanceof StoreUnavailableError && error.cause instanceof Error) error = error.cause;
   if (error instanceof AccessDeniedError) return 'access denied (reading $all needs an admin user in the connection string)';
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n', 1)[0] || 'no reason given';
+  // gRPC appends an empty "Resolution note:" to connection errors; it says nothing.
+  return message.split('\n', 1)[0]!.replace(/\s*Resolution note:\s*$/, '') || 'no reason given';
 }

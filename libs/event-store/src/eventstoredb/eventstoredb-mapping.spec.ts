@@ -43,7 +43,7 @@ describe('expected revision mapping', () => {
   });
 
   it('refuses a negative revision instead of sending it', () => {
-    expect(() => toClientExpectedRevision(-1n)).toThrow(RangeError);
+    expect(() => toClientExpectedRevision(-1n)).toThrow(TypeError);
   });
 });
 
@@ -91,6 +91,12 @@ describe('metadata', () => {
     expect(() => fromStoredMetadata(undefined, 'event e1 in s@0')).toThrow(/event e1 in s@0 has no JSON metadata/);
     expect(() => fromStoredMetadata(new Uint8Array([1]), 'x')).toThrow(TypeError);
     expect(() => fromStoredMetadata([1, 2], 'x')).toThrow(TypeError);
+  });
+
+  it('refuses data JSON cannot carry before it reaches the client', () => {
+    const base = { eventId: 'e1', type: 'X', metadata };
+    expect(() => toClientEvent({ ...base, data: { coins: 1n } })).toThrow(/event e1 \(X\) has data JSON cannot carry/);
+    expect(() => toClientEvent({ ...base, data: undefined })).toThrow(TypeError);
   });
 
   it('becomes a JSON event with our id through the client', () => {

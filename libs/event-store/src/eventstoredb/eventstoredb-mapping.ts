@@ -36,7 +36,7 @@ export function toClientExpectedRevision(expected: ExpectedRevision): ClientExpe
   if (expected === 'no_stream') return NO_STREAM;
   if (expected === 'any') return ANY;
   // The server answers a negative revision with an unrecognisable error; fail here, clearly.
-  if (expected < 0n) throw new RangeError(`expected revision ${expected} is negative`);
+  if (typeof expected !== 'bigint' || expected < 0n) throw new TypeError(`expected revision ${String(expected)} is not a revision`);
   return expected;
 }
 
@@ -74,13 +74,25 @@ export function fromStoredMetadata(stored: unknown, where: string): EventMetadat
   return metadata as EventMetadata;
 }
 
-/** The client's jsonEvent input; data is JSON-stringified by the client whatever its shape. */
+/**
+ * The client's jsonEvent input. Data that JSON cannot carry is refused here: inside the client's
+ * batch append the same TypeError would escape its promise and leave the append pending forever.
+ */
 export function toClientEvent(event: EventToAppend): {
   id: string;
   type: string;
   data: JSONType;
   metadata: Record<string, unknown>;
 } {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(event.data);
+  } catch (error) {
+    throw new TypeError(`event ${event.eventId} (${event.type}) has data JSON cannot carry: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (json === undefined) throw new TypeError(`event ${event.eventId} (${event.type}) has no JSON data`);
   return {
     id: event.eventId,
     type: event.type,
