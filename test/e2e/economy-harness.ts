@@ -30,7 +30,7 @@ export class EconomyHarness {
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<EconomyHarness> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'coinstream-e2e-'));
+    const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'coinstream-e2e-'));
     const config = loadConfig({
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
