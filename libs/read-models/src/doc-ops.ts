@@ -63,6 +63,16 @@ function assignFields(target: DocFields, fields: DocFields | undefined): void {
   }
 }
 
+/** Applies an upsert to `target` in place; `created` says the document did not exist before. */
+function upsertInto(target: DocFields, created: boolean, op: Extract<DocOp, { kind: 'upsert' }>): void {
+  if (created) assignFields(target, op.setOnInsert);
+  assignFields(target, op.set);
+  for (const [field, by] of Object.entries(op.inc ?? {})) {
+    if (field === '_id') continue;
+    target[field] = addInteger(op.collection, op.id, field, target[field], checkIncAmount(op.collection, op.id, field, by));
+  }
+}
+
 /** Applies one op to a document (null when absent); returns the new fields, or null if still absent. */
 export function applyDocOp(doc: DocFields | null, op: DocOp): DocFields | null {
   if (op.kind === 'insert') {
@@ -72,12 +82,7 @@ export function applyDocOp(doc: DocFields | null, op: DocOp): DocFields | null {
     return created;
   }
   const next: DocFields = doc ? { ...doc } : {};
-  if (!doc) assignFields(next, op.setOnInsert);
-  assignFields(next, op.set);
-  for (const [field, by] of Object.entries(op.inc ?? {})) {
-    if (field === '_id') continue;
-    next[field] = addInteger(op.collection, op.id, field, next[field], checkIncAmount(op.collection, op.id, field, by));
-  }
+  upsertInto(next, !doc, op);
   return next;
 }
 
@@ -111,7 +116,12 @@ export function mergeDocOps(ops: readonly DocOp[]): MergedDocOp[] {
     }
     if (!merged.absentError) {
       try {
-        merged.ifAbsent = applyDocOp(isFirst ? null : merged.ifAbsent, op) ?? merged.ifAbsent;
+        // In place: the merge owns ifAbsent, and copying it per op would dominate a rebuild.
+        if (op.kind === 'insert') {
+          if (isFirst) assignFields(merged.ifAbsent, op.doc);
+        } else {
+          upsertInto(merged.ifAbsent, isFirst, op);
+        }
       } catch (error) {
         if (!(error instanceof DocOpError)) throw error;
         merged.absentError = error;

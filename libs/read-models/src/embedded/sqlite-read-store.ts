@@ -92,6 +92,11 @@ export class SqliteReadStore implements ReadStore {
       if (row.position !== null && position <= BigInt(row.position)) return false;
       for (const merged of mergeDocOps(ops)) {
         const table = tableName(merged.collection, target);
+        if (!merged.ifPresent && !merged.absentError) {
+          // Only inserts: nothing to read, an existing document simply stays.
+          this.statement(`INSERT OR IGNORE INTO "${table}" (id, doc) VALUES (?, ?)`).run(merged.id, JSON.stringify(merged.ifAbsent));
+          continue;
+        }
         const found = this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck().get(merged.id) as string | undefined;
         const before = found === undefined ? null : (JSON.parse(found) as DocFields);
         if (before && !merged.ifPresent) continue;
