@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 
 /**
  * A UUID (version 8, RFC 9562 custom) derived from a name, so that a retried command produces
@@ -27,15 +28,4 @@ export function businessIdFor(kind: string, streamName: string, idempotencyKey: 
 /** SHA-256 of a request's canonical JSON (keys sorted), to tell a reused key with another body. */
 export function requestHash(kind: string, body: unknown): string {
   return createHash('sha256').update(`${kind}|${canonicalJson(body)}`).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

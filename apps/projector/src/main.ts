@@ -1,0 +1,63 @@
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../../../libs/runtime/src/config';
+import { EconomyRuntime } from '../../../libs/runtime/src/economy-runtime';
+
+/**
+ * The projector on its own (when the api runs with RUN_PROJECTOR=false, e.g. several api
+ * replicas on EventStoreDB + MongoDB): projections and the diamonds reactor, resuming from
+ * their checkpoints. Logs the lag every LAG_LOG_INTERVAL_MS and answers GET /health on PORT.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Coinstream projector cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'coinstream-projector' } });
+  let runtime: EconomyRuntime;
+  try {
+    runtime = await EconomyRuntime.open(config, logger, { runProjector: true });
+  } catch (error) {
+    process.stderr.write(`Coinstream projector cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const interval = Number(process.env.LAG_LOG_INTERVAL_MS ?? 30_000);
+  const lagTimer = setInterval(() => {
+    runtime.projectionStatus().then(
+      (projections) => logger.info({ projections }, 'projection lag'),
+      (error: unknown) => logger.warn({ err: error }, 'could not read projection status'),
+    );
+  }, interval);
+
+  const health = createServer((req, res) => {
+    if (req.url !== '/health') {
+      res.writeHead(404).end();
+      return;
+    }
+    runtime.projectionStatus().then(
+      (projections) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', projections })),
+      () => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable' })),
+    );
+  });
+  health.listen(config.port, config.host);
+
+  const stop = async (signal: string): Promise<void> => {
+    logger.info({ signal }, 'projector stopping after the batch in flight');
+    clearInterval(lagTimer);
+    health.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  logger.info({ storage: config.storage.kind, healthPort: config.port }, 'projector running');
+}
+
+void main();
