@@ -1,0 +1,96 @@
+import { SqliteEventStore } from '../../event-store/src/embedded/sqlite-event-store';
+import { WrongExpectedRevisionError, type EventStore } from '../../event-store/src/event-store.port';
+import { defaultCatalog, walletDecider, walletStream, type WalletCommand } from '../../domain/src';
+import { CommandExecutor } from './command-executor';
+import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './errors';
+
+const catalog = defaultCatalog();
+const wallet = walletDecider(catalog);
+const now = '2026-11-25T10:00:00.000Z';
+
+const purchase = (userId: string, paymentId: string): WalletCommand => ({
+  type: 'PurchaseCoins',
+  data: { userId, paymentId, packageId: 'coins-70', region: 'US', channel: 'app_store', amount: { value: 99, currency: 'USD' }, now },
+});
+const gift = (senderId: string, giftTxnId: string): WalletCommand => ({
+  type: 'SendGift',
+  data: { giftTxnId, senderId, creatorId: 'bella', giftId: 'rose', quantity: 1, now },
+});
+const request = (command: WalletCommand, extra: { idempotencyKey?: string; requestHash?: string } = {}) => ({
+  streamName: walletStream('alice'),
+  model: wallet,
+  command,
+  actorId: 'alice',
+  correlationId: 'c',
+  causationId: 'c',
+  ...extra,
+});
+
+describe('CommandExecutor', () => {
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    store = SqliteEventStore.open({ file: ':memory:' });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('appends what the decider decides and returns the state after it', async () => {
+    const executor = new CommandExecutor(store);
+    await executor.execute(request(purchase('alice', 'p1')));
+    const outcome = await executor.execute(request(gift('alice', 'g1')));
+    expect(outcome.kind).toBe('appended');
+    expect(outcome.state.balance).toBe(69);
+    expect(outcome.revision).toBe(1n);
+    expect((await store.readStream(walletStream('alice'))).map((e) => e.type)).toEqual(['CoinsPurchased', 'GiftSent']);
+  });
+
+  it('catches up with a stream another process wrote, instead of failing', async () => {
+    const here = new CommandExecutor(store);
+    const elsewhere = new CommandExecutor(store);
+    await here.execute(request(purchase('alice', 'p1')));
+    await elsewhere.execute(request(purchase('alice', 'p2')));
+    const outcome = await here.execute(request(gift('alice', 'g1')));
+    expect(outcome.state.balance).toBe(139);
+    expect(outcome.revision).toBe(2n);
+  });
+
+  it('gives up with ConcurrencyConflictError after the bounded number of conflicts', async () => {
+    let appends = 0;
+    const alwaysConflicting: EventStore = Object.assign(Object.create(store) as EventStore, {
+      readStream: () => Promise.resolve([]),
+      appendToStream: (name: string) => {
+        appends += 1;
+        return Promise.reject(new WrongExpectedRevisionError(name, 'no_stream', 0n));
+      },
+    });
+    const executor = new CommandExecutor(alwaysConflicting, { maxAttempts: 3 });
+    await expect(executor.execute(request(purchase('alice', 'p1')))).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    expect(appends).toBe(3);
+  });
+
+  it('replays an idempotency key from the stream itself, even in a new process, and refuses it for another request', async () => {
+    const first = new CommandExecutor(store);
+    await first.execute(request(purchase('alice', 'p1')));
+    const original = await first.execute(request(gift('alice', 'g1'), { idempotencyKey: 'k', requestHash: 'h1' }));
+    const restarted = new CommandExecutor(store);
+    const replay = await restarted.execute(request(gift('alice', 'g-other-id'), { idempotencyKey: 'k', requestHash: 'h1' }));
+    expect(replay.kind).toBe('replayed');
+    expect(replay.events).toEqual(original.events);
+    expect(replay.position).toBe(original.position);
+    expect(replay.state.balance).toBe(69);
+    await expect(restarted.execute(request(gift('alice', 'g2'), { idempotencyKey: 'k', requestHash: 'h2' }))).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    expect(await store.streamRevision(walletStream('alice'))).toBe(1n);
+  });
+
+  it('serialises concurrent commands on one stream so none is lost and none overdraws', async () => {
+    const executor = new CommandExecutor(store);
+    await executor.execute(request(purchase('alice', 'p1')));
+    const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => executor.execute(request(gift('alice', `g${i}`)))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(70);
+    const events = await store.readStream(walletStream('alice'));
+    expect(events.filter((e) => e.type === 'GiftSent')).toHaveLength(70);
+  });
+});

@@ -1,0 +1,66 @@
+import { SqliteEventStore } from '../../event-store/src/embedded/sqlite-event-store';
+import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-store';
+import { creatorDecider, creatorStream, defaultCatalog, walletDecider, walletStream } from '../../domain/src';
+import { CommandExecutor } from './command-executor';
+import { DIAMONDS_REACTOR, DiamondsReactor } from './diamonds-reactor';
+import { silentLogger } from './logger';
+
+const catalog = defaultCatalog();
+const now = '2026-11-25T10:00:00.000Z';
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('DiamondsReactor', () => {
+  it('credits each gift exactly once, even when it dies after crediting and before its checkpoint', async () => {
+    const eventStore = SqliteEventStore.open({ file: ':memory:' });
+    const readStore = SqliteReadStore.open({ file: ':memory:' });
+    await readStore.init([{ name: DIAMONDS_REACTOR, collections: [] }]);
+    const executor = new CommandExecutor(eventStore);
+    const creatorModel = creatorDecider(catalog);
+    const walletModel = walletDecider(catalog);
+    const base = { actorId: 'x', correlationId: 'c', causationId: 'c' };
+
+    await executor.execute({ ...base, streamName: creatorStream('bella'), model: creatorModel, command: { type: 'RegisterCreator', data: { creatorId: 'bella', now } } });
+    await executor.execute({
+      ...base, streamName: walletStream('alice'), model: walletModel,
+      command: { type: 'PurchaseCoins', data: { userId: 'alice', paymentId: 'p', packageId: 'coins-700', region: 'US', channel: 'app_store', amount: { value: 999, currency: 'USD' }, now } },
+    });
+    for (const [i, giftId] of ['rose', 'perfume', 'money-gun'].entries()) {
+      await executor.execute({
+        ...base, streamName: walletStream('alice'), model: walletModel,
+        command: { type: 'SendGift', data: { giftTxnId: `g${i}`, senderId: 'alice', creatorId: 'bella', giftId, quantity: 1, now } },
+      });
+    }
+
+    // A reactor whose checkpoint write always fails: it credits, then "dies" before recording progress.
+    const crashing = new DiamondsReactor({
+      eventStore, executor, creatorModel, logger: silentLogger, retryDelayMs: 5,
+      readStore: Object.assign(Object.create(readStore) as SqliteReadStore, { applyBatch: () => Promise.reject(new Error('power cut')) }),
+    });
+    await crashing.start();
+    const credits = async () => (await eventStore.readStream(creatorStream('bella'))).filter((e) => e.type === 'DiamondsCredited');
+    await until(async () => (await credits()).length === 3);
+    await crashing.stop();
+    expect(await readStore.checkpoint(DIAMONDS_REACTOR)).toBeNull();
+
+    // Restarted from the old checkpoint, with a fresh executor (as a new process would be).
+    const restarted = new DiamondsReactor({ eventStore, readStore, executor: new CommandExecutor(eventStore), creatorModel, logger: silentLogger });
+    await restarted.start();
+    const head = await eventStore.headPosition();
+    await until(async () => ((await readStore.checkpoint(DIAMONDS_REACTOR)) ?? 0n) >= head);
+    await restarted.stop();
+
+    const credited = await credits();
+    expect(credited).toHaveLength(3);
+    expect(credited.map((e) => (e.data as { diamonds: number }).diamonds)).toEqual([1, 20, 500]);
+    expect(credited.every((e) => e.metadata.actorId === `system:${DIAMONDS_REACTOR}`)).toBe(true);
+    await eventStore.close();
+    await readStore.close();
+  });
+});
