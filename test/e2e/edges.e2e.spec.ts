@@ -200,3 +200,59 @@ describe('errors, auth and strict input', () => {
     }
   });
 });
+
+describe('smaller promises of the contract', () => {
+  let h: EconomyHarness;
+  beforeAll(async () => {
+    h = await EconomyHarness.start();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('never credits one paymentId to two wallets', async () => {
+    const paymentId = `pay-${h.run}-shared`;
+    const body = { paymentId, packageId: 'coins-70', region: 'US', channel: 'app_store', amount: { value: 99, currency: 'USD' }, status: 'succeeded' };
+    expect((await h.webhook({ ...body, userId: h.id('una') })).status).toBe(200);
+    const other = await h.webhook({ ...body, userId: h.id('vic') });
+    expect([other.status, other.body.error.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(await h.runtime.eventStore.readStream(`wallet-${h.id('vic')}`)).toEqual([]);
+  });
+
+  it('refuses a webhook whose status is not succeeded', async () => {
+    const r = await h.webhook({ paymentId: 'p-failed', userId: 'x', packageId: 'coins-70', region: 'US', channel: 'web', amount: { value: 74, currency: 'USD' }, status: 'failed' });
+    expect([r.status, r.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
+  it('answers UNKNOWN_CREATOR to a creator converting before registering, and a target only for promotions', async () => {
+    const conversion = await h.request({
+      method: 'POST', url: '/v1/creators/me/conversions', as: { sub: h.id('wes'), roles: ['creator'] }, body: { diamonds: 20_000 }, headers: { 'idempotency-key': 'x' },
+    });
+    expect([conversion.status, conversion.body.error.code]).toEqual([404, 'UNKNOWN_CREATOR']);
+    const sticker = await h.request({
+      method: 'POST', url: '/v1/item-purchases', as: { sub: h.id('una'), roles: ['user'] }, body: { itemId: 'sticker-heart', quantity: 1, target: 'video-1' }, headers: { 'idempotency-key': 'y' },
+    });
+    expect([sticker.status, sticker.body.error.details.fields[0].field]).toEqual([400, 'target']);
+  });
+
+  it('registers a creator once: the second call changes nothing and says so with 200', async () => {
+    const first = await h.registerCreator(h.id('xia'));
+    const second = await h.registerCreator(h.id('xia'));
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(second.body.position).toBe(first.body.position);
+    expect(await h.runtime.eventStore.streamRevision(`creator-${h.id('xia')}`)).toBe(0n);
+  });
+
+  it('echoes the caller\'s correlation id, or makes one, on every response', async () => {
+    const given = await h.request({ method: 'GET', url: '/v1/catalog/gifts', headers: { 'x-correlation-id': 'trace-123' } });
+    expect(given.headers['x-correlation-id']).toBe('trace-123');
+    const made = await h.request({ method: 'GET', url: '/v1/catalog/gifts' });
+    expect(made.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the OpenAPI UI at /docs', async () => {
+    const r = await h.request({ method: 'GET', url: '/docs' });
+    expect(r.status).toBe(200);
+    expect(String(r.body)).toContain('swagger');
+  });
+});

@@ -26,7 +26,12 @@ export async function createApp(runtime: EconomyRuntime): Promise<NestFastifyApp
   });
   app.useLogger(app.get(Logger));
   // JSON only: anything else is 415 (Fastify and Nest would otherwise parse text/plain too).
-  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-correlation-id', String(request.id));
+    done();
+  });
   app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()

@@ -17,6 +17,10 @@ import { ApiError } from './api-error';
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof BusinessRuleViolation) {
+    if (error.code === 'NOT_A_CREATOR') {
+      // API.md names no such code: to a client this creator does not exist (yet).
+      return new ApiError(404, 'UNKNOWN_CREATOR', `${error.message} Register first with POST /v1/creators/me.`, error.details);
+    }
     return new ApiError(businessRuleStatus(error.code), error.code, error.message, error.details);
   }
   if (error instanceof IdempotencyKeyReusedError) {
@@ -45,13 +49,13 @@ function businessRuleStatus(code: BusinessRuleCode): number {
     case 'UNKNOWN_CREATOR':
     case 'UNKNOWN_PACKAGE':
     case 'UNKNOWN_ITEM':
+    case 'NOT_A_CREATOR':
       return 404;
     case 'INSUFFICIENT_COINS':
     case 'INSUFFICIENT_DIAMONDS':
     case 'BELOW_MINIMUM_CONVERSION':
     case 'PRICE_MISMATCH':
     case 'SELF_GIFT':
-    case 'NOT_A_CREATOR':
       return 422;
     case 'CREATOR_ALREADY_REGISTERED':
       return 409;

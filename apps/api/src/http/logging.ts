@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:@|-]{1,128}$/;
@@ -25,11 +25,7 @@ export function loggerOptions(level: string): Params {
   return {
     pinoHttp: {
       level,
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const id = correlationIdOf(req);
-        res.setHeader('x-correlation-id', id);
-        return id;
-      },
+      genReqId: (req: IncomingMessage) => correlationIdOf(req),
       customProps: (req: IncomingMessage) => ({ correlationId: (req as IncomingMessage & { id?: unknown }).id }),
       redact: ['req.headers.authorization', 'req.headers["x-signature"]'],
       serializers: {

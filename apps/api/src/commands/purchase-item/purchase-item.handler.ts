@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { walletStream, type ItemPurchased } from '../../../../../libs/domain/src';
+import { findItem, itemTakesTarget, walletStream, type ItemPurchased } from '../../../../../libs/domain/src';
+import { validationFailed } from '../../http/validation';
 import { businessIdFor, requestHash } from '../../../../../libs/application/src/event-ids';
 import { positionToJson } from '../../../../../libs/event-store/src/event-store.port';
 import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
@@ -20,6 +21,10 @@ export class PurchaseItemHandler implements ICommandHandler<PurchaseItemCommand>
   constructor(@Inject(RUNTIME) private readonly runtime: EconomyRuntime) {}
 
   async execute({ userId, body, context }: PurchaseItemCommand): Promise<PurchaseItemResponse> {
+    const item = findItem(this.runtime.catalog, body.itemId);
+    if (body.target !== undefined && item !== undefined && !itemTakesTarget(item)) {
+      throw validationFailed([{ field: 'target', problems: [`target is only for promotions; ${item.itemId} is a ${item.kind}`] }]);
+    }
     const streamName = walletStream(userId);
     const outcome = await this.runtime.executor.execute({
       streamName,
