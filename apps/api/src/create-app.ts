@@ -32,7 +32,17 @@ export async function createApp(runtime: EconomyRuntime): Promise<NestFastifyApp
     void reply.header('x-correlation-id', String(request.id));
     done();
   });
-  app.enableShutdownHooks();
+  // Graceful shutdown: responses finished while closing also close their keep-alive socket,
+  // otherwise a busy client's connection would hold the server open past the in-flight work.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   const openApi = new DocumentBuilder()
     .setTitle('Coinstream')
