@@ -7,3 +7,8 @@ export {
   type SqliteEventStoreStats,
   type SqliteStorageSettings,
 } from './embedded/sqlite-event-store';
+export {
+  EventStoreDbEventStore,
+  type EventStoreDbOptions,
+  type SubscriptionStatus,
+} from './eventstoredb/eventstoredb-event-store';
