@@ -1,28 +1,12 @@
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../../../libs/runtime/src/config';
-import { EconomyRuntime } from '../../../libs/runtime/src/economy-runtime';
+import { loadConfigOrExit, openRuntimeOrExit } from '../../../libs/runtime/src/startup';
 import { createApp } from './create-app';
 
 /** `npm start`: the api, with the projections and the diamonds reactor in the same process by default. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Coinstream cannot start: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('Coinstream');
   const logger = pino({ level: config.logLevel, base: { service: 'coinstream-api' } });
-  let runtime: EconomyRuntime;
-  try {
-    runtime = await EconomyRuntime.open(config, logger);
-  } catch (error) {
-    process.stderr.write(`Coinstream cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
+  const runtime = await openRuntimeOrExit('Coinstream', config, logger);
   const app = await createApp(runtime);
 
   let stopping = false;

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../../../libs/runtime/src/config';
-import { EconomyRuntime } from '../../../libs/runtime/src/economy-runtime';
+import { loadConfigOrExit, openRuntimeOrExit } from '../../../libs/runtime/src/startup';
 
 /**
  * The projector on its own (when the api runs with RUN_PROJECTOR=false, e.g. several api
@@ -9,24 +8,9 @@ import { EconomyRuntime } from '../../../libs/runtime/src/economy-runtime';
  * their checkpoints. Logs the lag every LAG_LOG_INTERVAL_MS and answers GET /health on PORT.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Coinstream projector cannot start: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('Coinstream projector');
   const logger = pino({ level: config.logLevel, base: { service: 'coinstream-projector' } });
-  let runtime: EconomyRuntime;
-  try {
-    runtime = await EconomyRuntime.open(config, logger, { runProjector: true });
-  } catch (error) {
-    process.stderr.write(`Coinstream projector cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
+  const runtime = await openRuntimeOrExit('Coinstream projector', config, logger, { runProjector: true });
 
   const interval = Number(process.env.LAG_LOG_INTERVAL_MS ?? 30_000);
   const lagTimer = setInterval(() => {
