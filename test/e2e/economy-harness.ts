@@ -9,6 +9,7 @@ import { silentLogger } from '../../libs/application/src/logger';
 import { signJwt, type Role } from '../../libs/application/src/auth/jwt';
 import { signWebhook } from '../../libs/application/src/auth/webhook-signature';
 import { createApp } from '../../apps/api/src/create-app';
+import { MongoReadStore } from '../../libs/read-models/src/mongodb/mongo-read-store';
 
 export const JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
 export const WEBHOOK_SECRET = 'test-webhook-secret-that-is-long-enough-012345';
@@ -53,6 +54,8 @@ export class EconomyHarness {
 
   async stop(): Promise<void> {
     await this.app.close();
+    // On a real MongoDB each harness has a database of its own: leave nothing behind.
+    if (this.runtime.readStore instanceof MongoReadStore) await this.runtime.readStore.dropDatabase();
     await this.runtime.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
