@@ -55,6 +55,27 @@ describe('CommandExecutor', () => {
     expect(outcome.revision).toBe(2n);
   });
 
+  it('does not believe a refusal decided on a stale cache: it catches up and decides again', async () => {
+    const here = new CommandExecutor(store);
+    const elsewhere = new CommandExecutor(store);
+    await here.execute(request(purchase('alice', 'p1')));
+    await elsewhere.execute(request(purchase('alice', 'p2')));
+    const bigGift: WalletCommand = { type: 'SendGift', data: { giftTxnId: 'big', senderId: 'alice', creatorId: 'bella', giftId: 'hat-and-mustache', quantity: 1, now } };
+    // 99 coins: more than the 70 `here` has cached, less than the 140 the stream holds.
+    const outcome = await here.execute(request(bigGift));
+    expect(outcome.kind).toBe('appended');
+    expect(outcome.state.balance).toBe(41);
+  });
+
+  it('answers a read-only load from the cache only when the caller accepts the cached state', async () => {
+    const here = new CommandExecutor(store);
+    const elsewhere = new CommandExecutor(store);
+    await here.execute(request(purchase('alice', 'p1')));
+    await elsewhere.execute(request(purchase('alice', 'p2')));
+    expect((await here.load(walletStream('alice'), wallet, (s) => s.balance > 0)).state.balance).toBe(70);
+    expect((await here.load(walletStream('alice'), wallet)).state.balance).toBe(140);
+  });
+
   it('gives up with ConcurrencyConflictError after the bounded number of conflicts', async () => {
     let appends = 0;
     const alwaysConflicting: EventStore = Object.assign(Object.create(store) as EventStore, {

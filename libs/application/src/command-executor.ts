@@ -61,9 +61,9 @@ export type CommandExecutorOptions = {
 };
 
 /**
- * Runs a command against one stream: load (cached fold + tail), check the idempotency key,
- * decide, append with the expected revision, retry on conflict. Commands on the same stream
- * are serialised in this process, so conflicts only come from other processes.
+ * Runs a command against one stream: the cached fold, the idempotency key, decide, append with
+ * the expected revision, catch up and retry on conflict. Commands on the same stream are
+ * serialised in this process, so conflicts only come from other processes.
  */
 export class CommandExecutor {
   private readonly cache = new Map<string, LoadedStream<unknown, unknown>>();
@@ -81,14 +81,20 @@ export class CommandExecutor {
     this.upcast = options.upcast ?? ((e) => ({ type: e.type, data: e.data }));
   }
 
-  /** Current folded state of a stream (read-only use: validation of another stream's command). */
+  /**
+   * Folded state of a stream, for checks on behalf of another stream's command. A cached state
+   * is returned as it is when `goodEnough` accepts it (a fact that never turns false again, such
+   * as "registered"); otherwise the stream is caught up first.
+   */
   async load<S, C, E extends { type: string; data: unknown }>(
     streamName: string,
     model: StreamModel<S, C, E>,
+    goodEnough: (state: S) => boolean = () => false,
   ): Promise<{ state: S; revision: StreamRevision | null; position: GlobalPosition | null }> {
     // Under the stream's lock: a tail read folds into the shared cached state.
     return this.locks.run(streamName, async () => {
-      const loaded = await this.loadStream(streamName, model);
+      const { loaded, fresh } = await this.cachedStream(streamName, model);
+      if (!fresh && !goodEnough(loaded.state)) await this.catchUp(streamName, model, loaded);
       return { state: loaded.state, revision: loaded.revision, position: loaded.position };
     });
   }
@@ -99,12 +105,18 @@ export class CommandExecutor {
     return this.locks.run(request.streamName, () => this.executeLocked(request));
   }
 
+  /**
+   * Decides on the cached state without reading the store first: the expected revision makes a
+   * stale cache fail safely (conflict, catch up, retry). A refusal or a no-op decided on a cached
+   * state is confirmed on a caught-up state before it is believed.
+   */
   private async executeLocked<S, C, E extends { type: string; data: unknown }>(
     request: CommandRequest<S, C, E>,
   ): Promise<CommandOutcome<S, E>> {
     const { streamName, model } = request;
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await this.loadStream(streamName, model);
+    const { loaded, fresh: loadedFresh } = await this.cachedStream(streamName, model);
+    let fresh = loadedFresh;
+    for (let attempt = 1; ; ) {
       const seen = request.idempotencyKey === undefined ? undefined : loaded.keys.get(request.idempotencyKey);
       if (seen) {
         if (request.requestHash !== undefined && seen.requestHash !== undefined && seen.requestHash !== request.requestHash) {
@@ -113,9 +125,20 @@ export class CommandExecutor {
         return { kind: 'replayed', events: seen.events, state: seen.stateAfter, position: seen.position, revision: seen.revision };
       }
 
-      const decided = model.decide(request.command, loaded.state);
-      const events = Array.isArray(decided) ? decided : [decided];
+      let events: E[];
+      try {
+        const decided = model.decide(request.command, loaded.state);
+        events = Array.isArray(decided) ? decided : [decided];
+      } catch (refusal) {
+        if (fresh) throw refusal;
+        fresh = await this.catchUp(streamName, model, loaded);
+        continue;
+      }
       if (events.length === 0) {
+        if (!fresh) {
+          fresh = await this.catchUp(streamName, model, loaded);
+          continue;
+        }
         return { kind: 'unchanged', events: [], state: loaded.state, position: loaded.position, revision: loaded.revision };
       }
 
@@ -159,22 +182,41 @@ export class CommandExecutor {
           this.cache.delete(streamName);
           throw error;
         }
-        // Another process wrote the stream: the tail read on the next attempt catches up.
+        // Another process wrote the stream: catch up and decide again, a bounded number of times.
         if (attempt >= this.maxAttempts) throw new ConcurrencyConflictError(streamName, attempt);
+        attempt += 1;
+        fresh = await this.catchUp(streamName, model, loaded);
       }
     }
   }
 
-  private async loadStream<S, C, E extends { type: string; data: unknown }>(
+  /** The cached fold of a stream, or a full read of it (then `fresh`). Map order is the LRU order. */
+  private async cachedStream<S, C, E extends { type: string; data: unknown }>(
     streamName: string,
     model: StreamModel<S, C, E>,
-  ): Promise<LoadedStream<S, E>> {
-    let loaded = this.cache.get(streamName) as LoadedStream<S, E> | undefined;
-    if (loaded) {
-      this.cache.delete(streamName); // re-inserted below: Map order is our LRU order
-    } else {
-      loaded = { state: model.initialState(), revision: null, position: null, keys: new Map() };
+  ): Promise<{ loaded: LoadedStream<S, E>; fresh: boolean }> {
+    const cached = this.cache.get(streamName) as LoadedStream<S, E> | undefined;
+    if (cached) {
+      this.cache.delete(streamName);
+      this.cache.set(streamName, cached as LoadedStream<unknown, unknown>);
+      return { loaded: cached, fresh: false };
     }
+    const loaded: LoadedStream<S, E> = { state: model.initialState(), revision: null, position: null, keys: new Map() };
+    await this.catchUp(streamName, model, loaded);
+    this.cache.set(streamName, loaded as LoadedStream<unknown, unknown>);
+    if (this.cache.size > this.cacheSize) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return { loaded, fresh: true };
+  }
+
+  /** Folds the events written after the cached revision (by other processes) into the cache. */
+  private async catchUp<S, C, E extends { type: string; data: unknown }>(
+    streamName: string,
+    model: StreamModel<S, C, E>,
+    loaded: LoadedStream<S, E>,
+  ): Promise<true> {
     const tail = await this.store.readStream(streamName, {
       fromRevision: loaded.revision === null ? 0n : loaded.revision + 1n,
     });
@@ -203,11 +245,6 @@ export class CommandExecutor {
         }
       }
     }
-    this.cache.set(streamName, loaded as LoadedStream<unknown, unknown>);
-    if (this.cache.size > this.cacheSize) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    return loaded;
+    return true;
   }
 }

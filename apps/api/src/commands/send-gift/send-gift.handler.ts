@@ -21,7 +21,8 @@ export class SendGiftHandler implements ICommandHandler<SendGiftCommand> {
 
   async execute({ senderId, body, context }: SendGiftCommand): Promise<SendGiftResponse> {
     const { executor, walletModel, creatorModel } = this.runtime;
-    const creator = await executor.load(creatorStream(body.creatorId), creatorModel);
+    // A creator once registered stays registered: a cached "registered" needs no read.
+    const creator = await executor.load(creatorStream(body.creatorId), creatorModel, (state) => state.registered);
     if (!creator.state.registered) reject('UNKNOWN_CREATOR', `No creator ${body.creatorId} can receive gifts.`, { creatorId: body.creatorId });
 
     const streamName = walletStream(senderId);
