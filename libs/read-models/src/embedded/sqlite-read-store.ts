@@ -37,7 +37,10 @@ export class SqliteReadStore implements ReadStore {
     if (options.file !== ':memory:') mkdirSync(dirname(resolve(options.file)), { recursive: true });
     const db = new Database(options.file);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // Read models are derived data and every batch commits with its checkpoint: after a power loss
+    // WAL with NORMAL may lose the last batches but never tears one, so they are simply projected
+    // again. (The event store is the one that must be FULL: it acknowledges commands.)
+    db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     migrate(db);
     return new SqliteReadStore(db);
