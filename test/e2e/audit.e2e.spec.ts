@@ -82,6 +82,14 @@ describe('audit: history and balances replayed at an instant', () => {
     const from = await h.request({ method: 'GET', url: `/v1/audit/events?fromPosition=${gift.body.position}&limit=1`, as: auditor });
     expect(from.body.items[0].position).toBe(gift.body.position);
 
+    const crafted = Buffer.from(JSON.stringify(['not-a-number'])).toString('base64url');
+    for (const url of [`/v1/audit/events?cursor=${crafted}`, `/v1/audit/streams/wallet-${olga}?cursor=${crafted}`, '/v1/audit/events?limit=501']) {
+      expect([url, (await h.request({ method: 'GET', url, as: auditor })).status]).toEqual([url, 400]);
+    }
+    const firstOfStream = await h.request({ method: 'GET', url: `/v1/audit/streams/wallet-${olga}?limit=1`, as: auditor });
+    const restOfStream = await h.request({ method: 'GET', url: `/v1/audit/streams/wallet-${olga}?limit=1&cursor=${firstOfStream.body.nextCursor}`, as: auditor });
+    expect(restOfStream.body.items.map((e: { revision: number }) => e.revision)).toEqual([1]);
+
     const missing = await h.request({ method: 'GET', url: '/v1/audit/streams/wallet-nobody-here', as: auditor });
     expect(missing.status).toBe(404);
     const badName = await h.request({ method: 'GET', url: '/v1/audit/streams/$all', as: auditor });

@@ -14,7 +14,7 @@ import { positionToJson, type RecordedEvent } from '../../../../libs/event-store
 import type { EconomyRuntime } from '../../../../libs/runtime/src/economy-runtime';
 import { ApiError } from '../http/api-error';
 import { Roles } from '../http/auth';
-import { decodeCursor, encodeCursor, instantParam, limitParam, oneOfParam, positionParam } from '../http/request-parsing';
+import { encodeCursor, instantParam, limitParam, oneOfParam, positionCursor, positionParam } from '../http/request-parsing';
 import { validationFailed } from '../http/validation';
 import { identifierParam } from '../queries/path-params';
 import { RUNTIME } from '../runtime.token';
@@ -45,12 +45,18 @@ export class AuditController {
   @Get('streams/:streamName')
   @ApiQuery({ name: 'fromRevision', required: false, type: 'integer' })
   @ApiQuery({ name: 'limit', required: false, type: 'integer' })
-  async stream(@Param('streamName') streamName: string, @Query('fromRevision') fromRevision?: string, @Query('limit') limit?: string) {
+  @ApiQuery({ name: 'cursor', required: false })
+  async stream(
+    @Param('streamName') streamName: string,
+    @Query('fromRevision') fromRevision?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
     const ref = parseStreamName(streamName);
     if (!ref) throw validationFailed([{ field: 'streamName', problems: ['streamName must be wallet-{userId} or creator-{creatorId}'] }]);
     identifierParam('streamName', ref.kind === 'wallet' ? ref.userId : ref.creatorId);
-    const max = limitParam(limit, 100, 1000);
-    const from = positionParam('fromRevision', fromRevision) ?? 0n;
+    const max = limitParam(limit);
+    const from = positionCursor(cursor) ?? positionParam('fromRevision', fromRevision) ?? 0n;
     const asOfPosition = await this.runtime.eventStore.headPosition();
     const events = await this.runtime.eventStore.readStream(streamName, { fromRevision: from, maxCount: max + 1 });
     if (events.length === 0 && (await this.runtime.eventStore.streamRevision(streamName)) === null) {
@@ -59,7 +65,7 @@ export class AuditController {
     const page = events.slice(0, max);
     return {
       items: page.map(eventView),
-      nextCursor: events.length > max ? String(page[page.length - 1]!.revision + 1n) : null,
+      nextCursor: events.length > max ? encodeCursor([String(page[page.length - 1]!.revision + 1n)]) : null,
       asOfPosition: positionToJson(asOfPosition),
     };
   }
@@ -70,11 +76,11 @@ export class AuditController {
   @ApiQuery({ name: 'type', required: false, enum: EVENT_TYPES })
   @ApiQuery({ name: 'cursor', required: false })
   async events(@Query('fromPosition') fromPosition?: string, @Query('limit') limit?: string, @Query('type') type?: string, @Query('cursor') cursor?: string) {
-    const max = limitParam(limit, 100, 1000);
+    const max = limitParam(limit);
     const only = type === undefined || type === '' ? undefined : oneOfParam('type', type, EVENT_TYPES);
-    const resumeAfter = decodeCursor(cursor, 1);
+    const resumeAfter = positionCursor(cursor);
     const from = positionParam('fromPosition', fromPosition);
-    let after = resumeAfter ? BigInt(String(resumeAfter[0])) : from !== undefined && from > 0n ? from - 1n : 0n;
+    let after = resumeAfter ?? (from !== undefined && from > 0n ? from - 1n : 0n);
     const asOfPosition = await this.runtime.eventStore.headPosition();
     const items: RecordedEvent[] = [];
     // A type filter may scan far; stop after a bounded scan and hand back a cursor.

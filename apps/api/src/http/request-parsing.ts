@@ -74,3 +74,14 @@ export function decodeCursor(raw: string | undefined, arity: number): Cursor | u
   }
   throw validationFailed([{ field: 'cursor', problems: ['cursor is not one this API returned'] }]);
 }
+
+/** A cursor holding one position or revision (audit listings). */
+export function positionCursor(raw: string | undefined): bigint | undefined {
+  const values = decodeCursor(raw, 1);
+  if (values === undefined) return undefined;
+  const value = values[0];
+  if (typeof value !== 'string' || !/^\d{1,19}$/.test(value)) {
+    throw validationFailed([{ field: 'cursor', problems: ['cursor is not one this API returned'] }]);
+  }
+  return BigInt(value);
+}

@@ -36,6 +36,24 @@ export class StrictBodyPipe implements PipeTransform {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw validationFailed([{ field: '(body)', problems: ['the body must be a JSON object'] }]);
     }
+    const reserved = reservedKeys(value);
+    if (reserved.length > 0) {
+      throw validationFailed(reserved.map((field) => ({ field, problems: [`property ${field} should not exist`] })));
+    }
     return this.inner.transform(value, metadata);
   }
+}
+
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Keys the whitelist cannot see: class-transformer assigns `constructor` onto the DTO instance,
+ * where every object already has one, so it would pass as a known field.
+ */
+function reservedKeys(value: object, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([key, child]) => {
+    const field = prefix ? `${prefix}.${key}` : key;
+    const own = RESERVED.has(key) ? [field] : [];
+    return child !== null && typeof child === 'object' ? [...own, ...reservedKeys(child, field)] : own;
+  });
 }
