@@ -1,0 +1,226 @@
+'use strict';
+/**
+ * `npm run bench [-- --quick]`: every workload against the embedded default (durable commits,
+ * fresh data directories), alternating round by round with its baseline so ratios survive a noisy
+ * machine. Prints a table and writes bench/results/latest.json (quick runs: quick.json).
+ */
+const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { runWorker } = require('./lib/child');
+const { machine } = require('./lib/machine');
+const { summary } = require('./lib/stats');
+const { oursRound, echoRound } = require('./workloads/http-gifts');
+const { seedAudit, auditRound } = require('./workloads/audit');
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+
+/** Full: the issue's sizes. Quick: same workloads, fewer rounds and shorter runs (smoke test). */
+const PLAN = quick
+  ? { rounds: 1, http: { warmupSec: 2, durationSec: 5 }, append: { warmup: 2000, commands: 10_000, emmettCommands: 300 }, rebuildEvents: 100_000, audit: { warmupSec: 1, durationSec: 4 } }
+  : { rounds: 3, http: { warmupSec: 3, durationSec: 10 }, append: { warmup: 5000, commands: 40_000, emmettCommands: 1000 }, rebuildEvents: 1_000_000, audit: { warmupSec: 2, durationSec: 10 } };
+
+const GOALS = {
+  http_gifts: 'ratio >= 0.25 of bare Fastify echo, p99 < 20 ms',
+  append_commands: 'ratio >= 10 vs raw FULL appends, >= 50 vs Emmett SQLite',
+  rebuild: 'ratio >= 0.5 of raw read+parse, peak RSS < 300 MB',
+  audit_point_in_time: 'p99 < 25 ms',
+};
+
+const PORT = 4300 + (process.pid % 500);
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'coinstream-bench-'));
+  const started = Date.now();
+  const workloads = {};
+  try {
+    if (want('http_gifts')) workloads.http_gifts = await httpGifts(tmp);
+    if (want('append_commands')) workloads.append_commands = await appendCommands(tmp);
+    if (want('rebuild')) workloads.rebuild = await rebuild(tmp);
+    if (want('audit_point_in_time')) workloads.audit_point_in_time = await audit(tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const report = { mode: quick ? 'quick' : 'full', startedAt: new Date(started).toISOString(), durationSec: Math.round((Date.now() - started) / 1000), machine: machine(), plan: PLAN, workloads };
+  printTable(workloads);
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  const file = join(__dirname, 'results', quick ? 'quick.json' : 'latest.json');
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${file} (${report.durationSec} s)`);
+}
+
+function want(name) {
+  return !only || only.includes(name);
+}
+
+function log(message) {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function httpGifts(tmp) {
+  const options = { tmp, wallets: 10_000, creators: 100, connections: 64, ...PLAN.http, port: PORT };
+  const ours = [];
+  const echo = [];
+  for (let round = 0; round < PLAN.rounds; round++) {
+    // Alternate who goes first, so a slow spell on the machine does not always hit the same side.
+    const pair = [
+      async () => echo.push(await echoRound(options)),
+      async () => ours.push(await oursRound({ ...options, round })),
+    ];
+    for (const run of round % 2 === 0 ? pair : pair.reverse()) await run();
+    log(`http_gifts round ${round + 1}: ours ${Math.round(ours.at(-1).requestsPerSec)}/s p99 ${ours.at(-1).p99_ms} ms, echo ${Math.round(echo.at(-1).requestsPerSec)}/s`);
+  }
+  assertClean('http_gifts', ours);
+  const rate = summary(ours.map((r) => r.requestsPerSec));
+  const base = summary(echo.map((r) => r.requestsPerSec));
+  return {
+    value: rate.median,
+    unit: 'gifts/s',
+    baseline: base.median,
+    baseline_name: 'bare Fastify route parsing and echoing the same JSON body (same autocannon settings)',
+    ratio: ratioOf(ours.map((r) => r.requestsPerSec), echo.map((r) => r.requestsPerSec)),
+    p99_ms: summary(ours.map((r) => r.p99_ms)).median,
+    peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb ?? 0)),
+    goal: GOALS.http_gifts,
+    ours: rate,
+    baselineRounds: base,
+    p99_ms_rounds: summary(ours.map((r) => r.p99_ms)),
+    p50_ms: summary(ours.map((r) => r.p50_ms)).median,
+    baseline_p99_ms: summary(echo.map((r) => r.p99_ms)).median,
+    storage: ours[0].storage,
+    settings: { wallets: options.wallets, creators: options.creators, connections: options.connections, ...PLAN.http },
+  };
+}
+
+async function appendCommands(tmp) {
+  const common = { wallets: 1000, warmup: PLAN.append.warmup, commands: PLAN.append.commands };
+  const ours = [];
+  const raw = [];
+  const emmett = [];
+  for (let round = 0; round < PLAN.rounds; round++) {
+    const runs = [
+      async () => ours.push(await runWorker('append-commands.js', { ...common, inflight: 64, dataDir: join(tmp, `append-ours-${round}`) })),
+      async () => raw.push(await runWorker('raw-append.js', { ...common, warmup: 500, commands: Math.min(common.commands, 5000), dataDir: join(tmp, `append-raw-${round}`) })),
+      async () =>
+        emmett.push(
+          await runWorker('emmett-gifts.js', { wallets: 1000, inflight: 1, warmup: 100, commands: PLAN.append.emmettCommands, dataDir: join(tmp, `append-emmett-${round}`) }),
+        ),
+    ];
+    for (const run of round % 2 === 0 ? runs : runs.reverse()) await run();
+    log(`append_commands round ${round + 1}: ours ${Math.round(ours.at(-1).commandsPerSec)}/s, raw ${Math.round(raw.at(-1).commandsPerSec)}/s, emmett ${Math.round(emmett.at(-1).commandsPerSec)}/s`);
+  }
+  const rate = summary(ours.map((r) => r.commandsPerSec));
+  const base = summary(raw.map((r) => r.commandsPerSec));
+  const peer = summary(emmett.map((r) => r.commandsPerSec));
+  return {
+    value: rate.median,
+    unit: 'commands/s',
+    baseline: base.median,
+    baseline_name: 'raw better-sqlite3 appends, WAL synchronous=FULL, one event per transaction',
+    ratio: ratioOf(ours.map((r) => r.commandsPerSec), raw.map((r) => r.commandsPerSec)),
+    peer: peer.median,
+    peer_name: 'Emmett 0.38.5 SQLite event store, CommandHandler with our wallet decider (one lane: see README)',
+    peer_ratio: ratioOf(ours.map((r) => r.commandsPerSec), emmett.map((r) => r.commandsPerSec)),
+    peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
+    goal: GOALS.append_commands,
+    ours: rate,
+    baselineRounds: base,
+    peerRounds: peer,
+    commandsPerCommit: summary(ours.map((r) => r.commandsPerCommit)).median,
+    storage: ours[0].settings,
+    peer_storage: { synchronous: emmett[0].synchronous, journal: emmett[0].journal },
+    settings: { ...common, inflight: 64, rawCommands: Math.min(common.commands, 5000), emmettInflight: 1, emmettCommands: PLAN.append.emmettCommands },
+  };
+}
+
+async function rebuild(tmp) {
+  const eventsFile = join(tmp, 'rebuild', 'events.db');
+  mkdirSync(join(tmp, 'rebuild'), { recursive: true });
+  log(`rebuild: generating ${PLAN.rebuildEvents} events`);
+  const generated = await runWorker('generate-events.js', { file: eventsFile, events: PLAN.rebuildEvents, wallets: 50_000, creators: 1000 });
+  const ours = [];
+  const raw = [];
+  for (let round = 0; round < PLAN.rounds; round++) {
+    const runs = [
+      async () => ours.push(await runWorker('rebuild.js', { eventsFile, readModelsFile: join(tmp, 'rebuild', `read-models-${round}.db`) }, { timeoutMs: 900_000 })),
+      async () => raw.push(await runWorker('raw-read.js', { eventsFile })),
+    ];
+    for (const run of round % 2 === 0 ? runs : runs.reverse()) await run();
+    rmSync(join(tmp, 'rebuild', `read-models-${round}.db`), { force: true });
+    log(`rebuild round ${round + 1}: ours ${Math.round(ours.at(-1).eventsPerSec)} events/s (${ours.at(-1).peak_rss_mb} MB), raw ${Math.round(raw.at(-1).eventsPerSec)} events/s`);
+  }
+  const rate = summary(ours.map((r) => r.eventsPerSec));
+  const base = summary(raw.map((r) => r.eventsPerSec));
+  return {
+    value: rate.median,
+    unit: 'events/s',
+    baseline: base.median,
+    baseline_name: 'raw better-sqlite3 iterate in position order + JSON.parse of data and metadata',
+    ratio: ratioOf(ours.map((r) => r.eventsPerSec), raw.map((r) => r.eventsPerSec)),
+    peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
+    goal: GOALS.rebuild,
+    ours: rate,
+    baselineRounds: base,
+    seconds: summary(ours.map((r) => r.seconds)),
+    events: generated.events,
+    streams: generated.streams,
+    projections: ours[0].projections,
+  };
+}
+
+async function audit(tmp) {
+  log('audit: seeding a wallet with 10,000 events');
+  const seed = await seedAudit({ tmp, events: 10_000 });
+  const rounds = [];
+  for (let round = 0; round < PLAN.rounds; round++) {
+    rounds.push(await auditRound({ tmp, round, seed, ...PLAN.audit, port: PORT }));
+    log(`audit round ${round + 1}: p99 ${rounds.at(-1).p99_ms} ms, ${Math.round(rounds.at(-1).requestsPerSec)}/s`);
+  }
+  assertClean('audit_point_in_time', rounds);
+  const p99 = summary(rounds.map((r) => r.p99_ms));
+  const goalMs = 25;
+  return {
+    value: p99.median,
+    unit: 'ms (p99)',
+    baseline: goalMs,
+    baseline_name: 'the goal itself (25 ms); no peer endpoint exists to compare with',
+    ratio: Math.round((goalMs / Math.max(p99.median, 0.001)) * 100) / 100,
+    p99_ms: p99.median,
+    peak_rss_mb: Math.max(...rounds.map((r) => r.peak_rss_mb ?? 0)),
+    goal: GOALS.audit_point_in_time,
+    p99_ms_rounds: p99,
+    p50_ms: summary(rounds.map((r) => r.p50_ms)).median,
+    requestsPerSec: summary(rounds.map((r) => r.requestsPerSec)),
+    wallet: { userId: seed.userId, events: seed.events, at: seed.at, eventsFoldedAtThatInstant: rounds[0].sample.eventsApplied ?? null, balanceAt: rounds[0].balance },
+  };
+}
+
+/** Median of the per-round ratios (each pair ran back to back), so noise between rounds cancels. */
+function ratioOf(ours, baseline) {
+  const ratios = ours.map((v, i) => v / baseline[i]);
+  return summary(ratios).median;
+}
+
+function assertClean(name, rounds) {
+  for (const r of rounds) {
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors} errors; numbers would lie`);
+  }
+}
+
+function printTable(workloads) {
+  const rows = [['workload', 'ours (median)', 'min–max', 'baseline', 'ratio', 'p99 ms', 'peak RSS MB', 'goal']];
+  for (const [name, w] of Object.entries(workloads)) {
+    const range = w.ours ? `${w.ours.min}–${w.ours.max}` : w.p99_ms_rounds ? `${w.p99_ms_rounds.min}–${w.p99_ms_rounds.max}` : '';
+    rows.push([name, `${w.value} ${w.unit}`, range, String(w.baseline), String(w.ratio), String(w.p99_ms ?? ''), String(w.peak_rss_mb ?? ''), w.goal]);
+    if (w.peer !== undefined) rows.push([`  vs Emmett SQLite`, '', '', String(w.peer), String(w.peer_ratio), '', '', '']);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  console.log('');
+  for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

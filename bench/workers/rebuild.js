@@ -1,0 +1,42 @@
+'use strict';
+/**
+ * Ours: ProjectionRunner.rebuild('all') replays every event of events.db into all read models of a
+ * fresh read-models.db. Reports events/s, peak RSS of this process, and that nothing was parked.
+ */
+const { dist, silentLogger } = require('../lib/economy');
+
+const { SqliteEventStore } = dist('libs/event-store/src/embedded/sqlite-event-store');
+const { SqliteReadStore } = dist('libs/read-models/src/embedded/sqlite-read-store');
+const { allProjections } = dist('libs/read-models/src/projections');
+const { ProjectionRunner } = dist('libs/read-models/src/projector/projection-runner');
+
+async function main() {
+  const { eventsFile, readModelsFile } = JSON.parse(process.argv[2]);
+  const eventStore = SqliteEventStore.open({ file: eventsFile });
+  const readStore = SqliteReadStore.open({ file: readModelsFile });
+  const runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: silentLogger });
+  const head = await eventStore.headPosition();
+  const started = process.hrtime.bigint();
+  const results = await runner.rebuild('all');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const status = await runner.status();
+  const parked = status.reduce((sum, s) => sum + s.parked, 0);
+  const behind = results.filter((r) => r.checkpoint !== head);
+  if (parked > 0 || behind.length > 0) throw new Error(`rebuild incomplete: parked ${parked}, behind ${JSON.stringify(behind.map((r) => r.projection))}`);
+  await readStore.close();
+  await eventStore.close();
+  console.log(
+    JSON.stringify({
+      eventsPerSec: Number(head) / seconds,
+      events: Number(head),
+      seconds,
+      projections: results.map((r) => r.projection),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

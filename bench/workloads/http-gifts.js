@@ -1,0 +1,64 @@
+'use strict';
+const { randomUUID } = require('node:crypto');
+const { join } = require('node:path');
+const { runWorker, startServer } = require('../lib/child');
+const { dist, SECRETS, serverEnv } = require('../lib/economy');
+const { load } = require('../lib/load');
+
+const { signJwt } = dist('libs/application/src/auth/jwt');
+
+/**
+ * Requests that rotate over every funded wallet: each gift has its sender's token and a fresh
+ * Idempotency-Key, so every 201 is a new GiftSent durably appended.
+ */
+function giftRequests(wallets, creators) {
+  const tokens = Array.from({ length: wallets }, (_, w) => `Bearer ${signJwt({ sub: `user-${w}`, roles: ['user'], expiresInSeconds: 7200 }, SECRETS.AUTH_JWT_SECRET)}`);
+  const bodies = Array.from({ length: creators }, (_, c) => JSON.stringify({ creatorId: `creator-${c}`, giftId: 'rose', quantity: 1 }));
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      path: '/v1/gifts',
+      setupRequest: (request) => {
+        const w = next++ % wallets;
+        request.headers = {
+          'content-type': 'application/json',
+          authorization: tokens[w],
+          'idempotency-key': randomUUID(),
+        };
+        request.body = bodies[w % creators];
+        return request;
+      },
+    },
+  ];
+}
+
+async function oursRound({ tmp, round, wallets, creators, connections, warmupSec, durationSec, port }) {
+  const dataDir = join(tmp, `http-gifts-${round}`);
+  const seeded = await runWorker('seed.js', { dataDir, wallets, creators });
+  const server = await startServer([join(__dirname, '..', '..', 'dist/apps/api/src/main.js')], [], serverEnv(dataDir), port);
+  try {
+    const requests = giftRequests(wallets, creators);
+    const url = `http://127.0.0.1:${port}`;
+    await load({ url, connections, durationSec: warmupSec, requests });
+    const result = await load({ url, connections, durationSec, requests });
+    return { ...result, peak_rss_mb: server.peakRssMb(), storage: seeded.settings };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function echoRound({ wallets, creators, connections, warmupSec, durationSec, port }) {
+  const server = await startServer([join(__dirname, '..', 'workers', 'echo-server.js')], [], {}, port);
+  try {
+    const requests = giftRequests(wallets, creators);
+    const url = `http://127.0.0.1:${port}`;
+    await load({ url, connections, durationSec: warmupSec, requests });
+    const result = await load({ url, connections, durationSec, requests });
+    return { ...result, peak_rss_mb: server.peakRssMb() };
+  } finally {
+    await server.stop();
+  }
+}
+
+module.exports = { oursRound, echoRound };
