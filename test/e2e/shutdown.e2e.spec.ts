@@ -24,7 +24,7 @@ async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
   }
 }
 
-describe('graceful shutdown of the real service', () => {
+describe('the real service: read-your-writes across its projector thread, and graceful shutdown', () => {
   it('finishes the commands in flight on SIGTERM: every 201 is on disk, and it exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'coinstream-shutdown-'));
     const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -45,6 +45,11 @@ describe('graceful shutdown of the real service', () => {
         method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature': signWebhook(body, WEBHOOK_SECRET, Math.floor(Date.now() / 1000)) },
       });
       expect(funded.status).toBe(200);
+      // The real service projects on a worker thread: read-your-writes must still hold.
+      const { position } = (await funded.json()) as { position: number };
+      const wallet = await fetch(`${base}/v1/wallets/me?minPosition=${position}`, { headers: { authorization: `Bearer ${signJwt({ sub: 'zoe', roles: ['user'] }, JWT_SECRET)}` } });
+      expect(wallet.status).toBe(200);
+      expect(await wallet.json()).toMatchObject({ balance: 17_500 });
       const created = await fetch(`${base}/v1/creators/me`, { method: 'POST', headers: { authorization: `Bearer ${signJwt({ sub: 'yan', roles: ['creator'] }, JWT_SECRET)}` } });
       expect(created.status).toBe(201);
 

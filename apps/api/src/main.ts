@@ -6,7 +6,7 @@ import { createApp } from './create-app';
 async function main(): Promise<void> {
   const config = loadConfigOrExit('Coinstream');
   const logger = pino({ level: config.logLevel, base: { service: 'coinstream-api' } });
-  const runtime = await openRuntimeOrExit('Coinstream', config, logger);
+  const runtime = await openRuntimeOrExit('Coinstream', config, logger, { projectorThread: true });
   const app = await createApp(runtime);
 
   let stopping = false;

@@ -53,8 +53,10 @@ describe('DiamondsReactor', () => {
     const restarted = new DiamondsReactor({ eventStore, readStore, executor: new CommandExecutor(eventStore), creatorModel, logger: silentLogger });
     await restarted.start();
     const head = await eventStore.headPosition();
-    await until(async () => ((await readStore.checkpoint(DIAMONDS_REACTOR)) ?? 0n) >= head);
+    await until(async () => ((await restarted.status()).checkpoint ?? 0n) >= head);
     await restarted.stop();
+    // Saved on the way out, so the next start resumes from there.
+    expect(await readStore.checkpoint(DIAMONDS_REACTOR)).toBe(head);
 
     const credited = await credits();
     expect(credited).toHaveLength(3);

@@ -32,6 +32,8 @@ export class DiamondsReactor {
       logger: Logger;
       /** Back-off between attempts when the store is unavailable. */
       retryDelayMs?: number;
+      /** Least time between two saves of the resume position. Default 1 s. */
+      checkpointEveryMs?: number;
     },
   ) {}
 
@@ -61,19 +63,31 @@ export class DiamondsReactor {
   }
 
   private async run(signal: AbortSignal): Promise<void> {
+    const every = this.deps.checkpointEveryMs ?? 1_000;
+    let saved = this.checkpoint;
+    let savedAt = Date.now();
+    const save = async (): Promise<void> => {
+      const position = this.checkpoint;
+      if (position === null || position === saved) return;
+      await this.deps.readStore.applyBatch(DIAMONDS_REACTOR, [], position);
+      saved = position;
+      savedAt = Date.now();
+    };
     const subscription = this.deps.eventStore.subscribeToAll({ after: this.checkpoint ?? undefined, signal });
     for await (const batch of subscription) {
       if (batch.length === 0) continue;
       const gifts = batch.filter((e) => e.type === 'GiftSent');
-      await this.untilDone(signal, () => this.creditAll(gifts));
+      const credited = await this.untilDone(signal, () => this.creditAll(gifts).then(() => true as const));
       // Stopped before every gift was credited: the checkpoint must not move past them.
-      if (signal.aborted) return;
-      const last = batch[batch.length - 1]!.position;
-      await this.untilDone(signal, () => this.deps.readStore.applyBatch(DIAMONDS_REACTOR, [], last));
-      this.checkpoint = last;
+      if (credited !== true) break;
+      this.checkpoint = batch[batch.length - 1]!.position;
       this.lastEventAt = Date.now();
-      if (signal.aborted) return;
+      // The checkpoint is only where to resume (credits are exactly-once by the creator stream),
+      // so it is saved at most once a second rather than contending for the store per batch.
+      if (Date.now() - savedAt >= every) await this.untilDone(signal, save);
+      if (signal.aborted) break;
     }
+    await save().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'diamonds reactor checkpoint not saved; it will re-read from the last one'));
   }
 
   /** Creators are credited in parallel (their appends share commits); one creator in order. */

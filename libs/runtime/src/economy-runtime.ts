@@ -12,11 +12,14 @@ import { type Catalog, creatorDecider, defaultCatalog, parseCatalog, upcastEvent
 import { CommandExecutor } from '../../application/src/command-executor';
 import { DIAMONDS_REACTOR, DiamondsReactor } from '../../application/src/diamonds-reactor';
 import type { Logger } from '../../application/src/logger';
+import { ProjectorThread } from './projector-thread';
 import { type AppConfig, ConfigError } from './config';
 
 export type RuntimeOptions = {
   /** Run the projections and the diamonds reactor here (default: config.runProjector). */
   runProjector?: boolean;
+  /** Embedded storage: run the projections on a worker thread (a second core) rather than on this one. */
+  projectorThread?: boolean;
 };
 
 /**
@@ -33,6 +36,7 @@ export class EconomyRuntime {
     readonly walletModel: ReturnType<typeof walletDecider>,
     readonly creatorModel: ReturnType<typeof creatorDecider>,
     readonly runner: ProjectionRunner | null,
+    private readonly projectorThread: ProjectorThread | null,
     readonly reactor: DiamondsReactor | null,
     private readonly logger: Logger,
   ) {}
@@ -48,8 +52,18 @@ export class EconomyRuntime {
       const walletModel = walletDecider(catalog);
       const creatorModel = creatorDecider(catalog);
       const runProjector = options.runProjector ?? config.runProjector;
-      const runner = runProjector
+      const threaded = runProjector && options.projectorThread === true && eventStore instanceof SqliteEventStore && config.storage.kind === 'embedded';
+      const runner = runProjector && !threaded
         ? new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger })
+        : null;
+      const projectorThread = threaded && config.storage.kind === 'embedded'
+        ? await ProjectorThread.start({
+            eventsFile: join(config.storage.dataDir, 'events.db'),
+            readModelsFile: join(config.storage.dataDir, 'read-models.db'),
+            logLevel: config.logLevel,
+            logger,
+            appendsFrom: eventStore,
+          })
         : null;
       const reactor = runProjector
         ? new DiamondsReactor({
@@ -61,7 +75,7 @@ export class EconomyRuntime {
           })
         : null;
       const runtime = new EconomyRuntime(
-        config, catalog, eventStore, readStore, executor, walletModel, creatorModel, runner, reactor, logger,
+        config, catalog, eventStore, readStore, executor, walletModel, creatorModel, runner, projectorThread, reactor, logger,
       );
       await runner?.start();
       await reactor?.start();
@@ -75,6 +89,7 @@ export class EconomyRuntime {
   /** Waits until every read model has applied `position` (read-your-writes); false on timeout. */
   async waitForPosition(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
     if (this.runner) return this.runner.waitForPosition(position, timeoutMs);
+    if (this.projectorThread) return this.projectorThread.waitForPosition(position, timeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if ((await this.asOfPosition()) >= position) return true;
@@ -115,7 +130,7 @@ export class EconomyRuntime {
 
   /** Stops the background work first, then closes the stores (pending appends are flushed). */
   async close(): Promise<void> {
-    await Promise.allSettled([this.reactor?.stop(), this.runner?.stop()]);
+    await Promise.allSettled([this.reactor?.stop(), this.runner?.stop(), this.projectorThread?.stop()]);
     const results = await Promise.allSettled([this.eventStore.close(), this.readStore.close()]);
     for (const r of results) {
       if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');

@@ -208,6 +208,17 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** Calls `listener` after every commit that wrote events through this connection. */
+  onCommitted(listener: () => void): () => void {
+    this.commits.on('committed', listener);
+    return () => this.commits.off('committed', listener);
+  }
+
+  /** Another connection (a thread, a process) committed: live subscriptions read now, not at the next poll. */
+  notifyAppendedElsewhere(): void {
+    this.commits.emit('committed');
+  }
+
   stats(): SqliteEventStoreStats {
     return { ...this.counters };
   }
