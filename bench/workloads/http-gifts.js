@@ -61,4 +61,4 @@ async function echoRound({ wallets, creators, connections, warmupSec, durationSe
   }
 }
 
-module.exports = { oursRound, echoRound };
+module.exports = { oursRound, echoRound, giftRequests };
