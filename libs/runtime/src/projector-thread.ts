@@ -6,6 +6,7 @@ import { SqliteEventStore } from '../../event-store/src/embedded/sqlite-event-st
 import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-store';
 import { allProjections } from '../../read-models/src/projections';
 import { ProjectionRunner } from '../../read-models/src/projector/projection-runner';
+import { PositionWaiters } from '../../read-models/src/projector/position-waiters';
 import type { Logger } from '../../application/src/logger';
 
 type ThreadData = { role: 'coinstream-projector'; eventsFile: string; readModelsFile: string; logLevel: string };
@@ -24,7 +25,7 @@ type ToThread = { type: 'appended' } | { type: 'stop' };
  */
 export class ProjectorThread {
   private readonly checkpoints = new Map<string, bigint | null>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new PositionWaiters((position) => this.reached(position));
   private stopped: Promise<void> | null = null;
 
   private constructor(
@@ -62,19 +63,7 @@ export class ProjectorThread {
 
   /** True once every projection applied `position`; false after timeoutMs. */
   waitForPosition(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
-    if (this.reached(position)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.reached(position)) finish(true);
-      };
-      const finish = (result: boolean): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(result);
-      };
-      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
-      this.waiters.add(check);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   /** Lets the batch in flight commit, then ends the thread. */
@@ -90,10 +79,11 @@ export class ProjectorThread {
   private advance(projection: string, position: bigint | null): void {
     const known = this.checkpoints.get(projection);
     if (known === undefined || (position !== null && (known === null || position > known))) this.checkpoints.set(projection, position);
-    for (const check of [...this.waiters]) check();
+    this.waiters.notify();
   }
 
   private reached(position: GlobalPosition): boolean {
+    if (position <= 0n) return true;
     if (this.checkpoints.size === 0) return false;
     for (const checkpoint of this.checkpoints.values()) if (checkpoint === null || checkpoint < position) return false;
     return true;

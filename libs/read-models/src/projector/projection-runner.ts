@@ -4,6 +4,7 @@ import type { Projection } from '../projections/projection';
 import type { DocOp, ReadStore } from '../read-store.port';
 import { backOffDelay, Mutex, sleep } from './back-off';
 import { parkedEventsCollection, parkEventOp, withParkedEvents } from './parked-events';
+import { PositionWaiters } from './position-waiters';
 
 /** Pino-compatible. */
 export type RunnerLogger = {
@@ -71,7 +72,7 @@ export class ProjectionRunner {
   private readonly retryBaseMs: number;
   private readonly rebuildBatchSize: number;
   private readonly cursors = new Map<string, Cursor>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new PositionWaiters((position) => this.reached(position));
   private readonly lock = new Mutex();
   private initialized: Promise<void> | null = null;
   private abort: AbortController | null = null;
@@ -134,20 +135,7 @@ export class ProjectionRunner {
 
   /** True as soon as every projection has applied `position`; false after timeoutMs. */
   waitForPosition(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
-    if (this.reached(position)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!this.reached(position)) return;
-        finish(true);
-      };
-      const finish = (result: boolean): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(result);
-      };
-      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
-      this.waiters.add(check);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   /**
@@ -230,7 +218,7 @@ export class ProjectionRunner {
   }
 
   private notifyWaiters(): void {
-    for (const check of [...this.waiters]) check();
+    this.waiters.notify();
   }
 
   /** The subscription, restarted from the lowest checkpoint after any failure, until stopped. */
