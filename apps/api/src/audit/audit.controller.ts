@@ -9,7 +9,7 @@ import {
   type CreatorEvent,
   type WalletEvent,
 } from '../../../../libs/domain/src';
-import { stateAt } from '../../../../libs/application/src/audit/balance-at';
+import { PointInTimeReplayer } from '../../../../libs/application/src/audit/balance-at';
 import { positionToJson, type RecordedEvent } from '../../../../libs/event-store/src/event-store.port';
 import type { EconomyRuntime } from '../../../../libs/runtime/src/economy-runtime';
 import { ApiError } from '../http/api-error';
@@ -40,7 +40,11 @@ const upcast = <E>(e: RecordedEvent): E => ({ type: e.type, data: upcastEvent(e.
 @Roles('auditor', 'admin')
 @Controller('v1/audit')
 export class AuditController {
-  constructor(@Inject(RUNTIME) private readonly runtime: EconomyRuntime) {}
+  private readonly replayer: PointInTimeReplayer;
+
+  constructor(@Inject(RUNTIME) private readonly runtime: EconomyRuntime) {
+    this.replayer = new PointInTimeReplayer(runtime.eventStore);
+  }
 
   @Get('streams/:streamName')
   @ApiQuery({ name: 'fromRevision', required: false, type: 'integer' })
@@ -110,7 +114,7 @@ export class AuditController {
     const userId = identifierParam('userId', rawUserId);
     const instant = instantParam('at', at, true)!;
     const asOfPosition = await this.runtime.eventStore.headPosition();
-    const result = await stateAt(this.runtime.eventStore, walletStream(userId), this.runtime.walletModel, instant, upcast<WalletEvent>);
+    const result = await this.replayer.stateAt(walletStream(userId), this.runtime.walletModel, instant, upcast<WalletEvent>);
     return {
       userId,
       at: instant.toISOString(),
@@ -129,7 +133,7 @@ export class AuditController {
     const creatorId = identifierParam('creatorId', rawCreatorId);
     const instant = instantParam('at', at, true)!;
     const asOfPosition = await this.runtime.eventStore.headPosition();
-    const result = await stateAt(this.runtime.eventStore, creatorStream(creatorId), this.runtime.creatorModel, instant, upcast<CreatorEvent>);
+    const result = await this.replayer.stateAt(creatorStream(creatorId), this.runtime.creatorModel, instant, upcast<CreatorEvent>);
     const payouts = Object.entries(result.state.payouts).map(([currency, value]) => ({ value, currency }));
     return {
       creatorId,
