@@ -12,7 +12,6 @@ export type BusinessRuleCode =
   | 'UNKNOWN_CREATOR'
   | 'UNKNOWN_PACKAGE'
   | 'UNKNOWN_ITEM'
-  | 'CREATOR_ALREADY_REGISTERED'
   | 'NOT_A_CREATOR';
 
 export class BusinessRuleViolation extends Error {

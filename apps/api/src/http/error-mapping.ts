@@ -57,8 +57,6 @@ function businessRuleStatus(code: BusinessRuleCode): number {
     case 'PRICE_MISMATCH':
     case 'SELF_GIFT':
       return 422;
-    case 'CREATOR_ALREADY_REGISTERED':
-      return 409;
   }
 }
 
