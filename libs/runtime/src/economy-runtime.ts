@@ -58,8 +58,7 @@ export class EconomyRuntime {
         : null;
       const projectorThread = threaded && config.storage.kind === 'embedded'
         ? await ProjectorThread.start({
-            eventsFile: join(config.storage.dataDir, 'events.db'),
-            readModelsFile: join(config.storage.dataDir, 'read-models.db'),
+            ...embeddedFiles(config.storage.dataDir),
             logLevel: config.logLevel,
             logger,
             appendsFrom: eventStore,
@@ -138,6 +137,11 @@ export class EconomyRuntime {
   }
 }
 
+/** The embedded storage's two files in DATA_DIR. */
+function embeddedFiles(dataDir: string): { eventsFile: string; readModelsFile: string } {
+  return { eventsFile: join(dataDir, 'events.db'), readModelsFile: join(dataDir, 'read-models.db') };
+}
+
 function loadCatalog(config: AppConfig): Catalog {
   if (config.catalogFile === null) return defaultCatalog();
   let json: unknown;
@@ -156,8 +160,9 @@ function loadCatalog(config: AppConfig): Catalog {
 async function openStores(config: AppConfig, logger: Logger): Promise<{ eventStore: EventStore; readStore: ReadStore }> {
   if (config.storage.kind === 'embedded') {
     mkdirSync(config.storage.dataDir, { recursive: true });
-    const eventStore = SqliteEventStore.open({ file: join(config.storage.dataDir, 'events.db'), logger });
-    const readStore = SqliteReadStore.open({ file: join(config.storage.dataDir, 'read-models.db') });
+    const { eventsFile, readModelsFile } = embeddedFiles(config.storage.dataDir);
+    const eventStore = SqliteEventStore.open({ file: eventsFile, logger });
+    const readStore = SqliteReadStore.open({ file: readModelsFile });
     return { eventStore, readStore };
   }
   const eventStore = await EventStoreDbEventStore.connect(config.storage.eventStoreUrl, { logger });
