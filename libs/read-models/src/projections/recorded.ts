@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../../event-store/src/event-store.port';
 import { isCoinstreamEvent, type CoinstreamEvent } from '../../../domain/src/events';
+import { parseStreamName } from '../../../domain/src/streams';
 
 /** The domain event a recorded event holds (narrowed by its type), or null for foreign types. */
 export function domainEventOf(event: RecordedEvent): CoinstreamEvent | null {
@@ -26,4 +27,10 @@ export function utcDay(iso: string): string {
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) throw new RangeError(`not an ISO 8601 time: ${iso}`);
   return time.toISOString().slice(0, 10);
+}
+
+/** The user whose wallet stream holds the event (undefined outside `wallet-{userId}` streams). */
+export function walletOwnerOf(event: RecordedEvent): string | undefined {
+  const stream = parseStreamName(event.streamName);
+  return stream?.kind === 'wallet' ? stream.userId : undefined;
 }

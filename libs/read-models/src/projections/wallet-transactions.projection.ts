@@ -1,8 +1,7 @@
 import type { RecordedEvent } from '../../../event-store/src/event-store.port';
-import { parseStreamName } from '../../../domain/src/streams';
 import type { DocOp } from '../read-store.port';
 import type { Projection } from './projection';
-import { domainEventOf, positionKey, positionString } from './recorded';
+import { domainEventOf, positionKey, positionString, walletOwnerOf } from './recorded';
 
 /**
  * walletTransactions: one document per wallet event, `{ _id: eventId, userId, kind, coins (signed),
@@ -54,8 +53,7 @@ export const walletTransactionsProjection: Projection = {
   project(event) {
     const domain = domainEventOf(event);
     if (!domain) return [];
-    const stream = parseStreamName(event.streamName);
-    const streamUser = stream?.kind === 'wallet' ? stream.userId : undefined;
+    const streamUser = walletOwnerOf(event);
     switch (domain.type) {
       case 'CoinsPurchased': {
         const { paymentId, packageId, amount, region, channel } = domain.data;

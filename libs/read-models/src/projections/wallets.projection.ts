@@ -1,8 +1,7 @@
 import type { RecordedEvent } from '../../../event-store/src/event-store.port';
-import { parseStreamName } from '../../../domain/src/streams';
 import type { DocOp } from '../read-store.port';
 import type { Projection } from './projection';
-import { domainEventOf, occurredAtOf, positionString } from './recorded';
+import { domainEventOf, occurredAtOf, positionString, walletOwnerOf } from './recorded';
 
 /** wallets: one document per user, `{ _id: userId, userId, balance, coinsPurchased, coinsSpent, updatedAt, lastPosition }`. */
 export const WALLETS = 'wallets';
@@ -23,8 +22,7 @@ export const walletsProjection: Projection = {
   project(event) {
     const domain = domainEventOf(event);
     if (!domain) return [];
-    const stream = parseStreamName(event.streamName);
-    const streamUser = stream?.kind === 'wallet' ? stream.userId : undefined;
+    const streamUser = walletOwnerOf(event);
     switch (domain.type) {
       case 'CoinsPurchased':
         return [walletOp(event, streamUser ?? domain.data.userId, domain.data.coins, 0)];
