@@ -98,9 +98,11 @@ async function appendCommands(tmp) {
   const ours = [];
   const raw = [];
   const emmett = [];
+  const ceiling = [];
   for (let round = 0; round < PLAN.rounds; round++) {
     const runs = [
       async () => ours.push(await runWorker('append-commands.js', { ...common, inflight: 64, dataDir: join(tmp, `append-ours-${round}`) })),
+      async () => ceiling.push(await runWorker('batch-ceiling.js', { ...common, perCommit: 64, dataDir: join(tmp, `append-ceiling-${round}`) })),
       async () => raw.push(await runWorker('raw-append.js', { ...common, warmup: 500, commands: Math.min(common.commands, 5000), dataDir: join(tmp, `append-raw-${round}`) })),
       async () =>
         emmett.push(
@@ -108,11 +110,15 @@ async function appendCommands(tmp) {
         ),
     ];
     for (const run of round % 2 === 0 ? runs : runs.reverse()) await run();
-    log(`append_commands round ${round + 1}: ours ${Math.round(ours.at(-1).commandsPerSec)}/s, raw ${Math.round(raw.at(-1).commandsPerSec)}/s, emmett ${Math.round(emmett.at(-1).commandsPerSec)}/s`);
+    log(
+      `append_commands round ${round + 1}: ours ${Math.round(ours.at(-1).commandsPerSec)}/s, raw ${Math.round(raw.at(-1).commandsPerSec)}/s, ` +
+        `emmett ${Math.round(emmett.at(-1).commandsPerSec)}/s, SQLite ceiling at 64 per commit ${Math.round(ceiling.at(-1).commandsPerSec)}/s`,
+    );
   }
   const rate = summary(ours.map((r) => r.commandsPerSec));
   const base = summary(raw.map((r) => r.commandsPerSec));
   const peer = summary(emmett.map((r) => r.commandsPerSec));
+  const top = summary(ceiling.map((r) => r.commandsPerSec));
   return {
     value: rate.median,
     unit: 'commands/s',
@@ -122,6 +128,11 @@ async function appendCommands(tmp) {
     peer: peer.median,
     peer_name: 'Emmett 0.38.5 SQLite event store, CommandHandler with our wallet decider (one lane: see README)',
     peer_ratio: ratioOf(ours.map((r) => r.commandsPerSec), emmett.map((r) => r.commandsPerSec)),
+    ceiling: top.median,
+    ceiling_name: 'raw better-sqlite3 running our append statements on our schema, 64 appends per FULL commit, nothing above SQLite',
+    ceiling_over_raw: ratioOf(ceiling.map((r) => r.commandsPerSec), raw.map((r) => r.commandsPerSec)),
+    ours_over_ceiling: ratioOf(ours.map((r) => r.commandsPerSec), ceiling.map((r) => r.commandsPerSec)),
+    ceilingRounds: top,
     peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
     goal: GOALS.append_commands,
     ours: rate,
@@ -214,6 +225,9 @@ function printTable(workloads) {
     const range = w.ours ? `${w.ours.min}–${w.ours.max}` : w.p99_ms_rounds ? `${w.p99_ms_rounds.min}–${w.p99_ms_rounds.max}` : '';
     rows.push([name, `${w.value} ${w.unit}`, range, String(w.baseline), String(w.ratio), String(w.p99_ms ?? ''), String(w.peak_rss_mb ?? ''), w.goal]);
     if (w.peer !== undefined) rows.push([`  vs Emmett SQLite`, '', '', String(w.peer), String(w.peer_ratio), '', '', '']);
+    if (w.ceiling !== undefined) {
+      rows.push([`  SQLite alone, 64/commit`, `${w.ceiling} ${w.unit}`, '', String(w.baseline), String(w.ceiling_over_raw), '', '', `ours = ${w.ours_over_ceiling} of it`]);
+    }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('');
