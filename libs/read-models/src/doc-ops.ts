@@ -38,6 +38,7 @@ export type MergedDocOp = {
 };
 
 const keyOf = (collection: string, id: string): string => `${collection}\u0000${id}`;
+const hasOwn = (object: object, field: string): boolean => Object.prototype.hasOwnProperty.call(object, field);
 
 function checkIncAmount(collection: string, id: string, field: string, by: unknown): number {
   if (typeof by !== 'number' || !Number.isSafeInteger(by)) {
@@ -56,10 +57,15 @@ function addInteger(collection: string, id: string, field: string, current: unkn
   return sum;
 }
 
+// The loops below use for...in with an own-property check rather than Object.entries: this is the
+// hottest code of a rebuild (every op of every event), and entries() allocates an array per field.
+
 function assignFields(target: DocFields, fields: DocFields | undefined): void {
   if (!fields) return;
-  for (const [field, value] of Object.entries(fields)) {
-    if (field !== '_id' && value !== undefined) target[field] = value;
+  for (const field in fields) {
+    if (!hasOwn(fields, field) || field === '_id') continue;
+    const value = fields[field];
+    if (value !== undefined) target[field] = value;
   }
 }
 
@@ -67,9 +73,11 @@ function assignFields(target: DocFields, fields: DocFields | undefined): void {
 function upsertInto(target: DocFields, created: boolean, op: Extract<DocOp, { kind: 'upsert' }>): void {
   if (created) assignFields(target, op.setOnInsert);
   assignFields(target, op.set);
-  for (const [field, by] of Object.entries(op.inc ?? {})) {
-    if (field === '_id') continue;
-    target[field] = addInteger(op.collection, op.id, field, target[field], checkIncAmount(op.collection, op.id, field, by));
+  const inc = op.inc;
+  if (!inc) return;
+  for (const field in inc) {
+    if (!hasOwn(inc, field) || field === '_id') continue;
+    target[field] = addInteger(op.collection, op.id, field, target[field], checkIncAmount(op.collection, op.id, field, inc[field]));
   }
 }
 
@@ -89,30 +97,47 @@ export function applyDocOp(doc: DocFields | null, op: DocOp): DocFields | null {
 function foldIntoPresent(merged: MergedDocOp, op: DocOp): void {
   if (op.kind === 'insert') return;
   const present = merged.ifPresent ?? { set: {}, inc: {} };
-  for (const [field, value] of Object.entries(op.set ?? {})) {
-    if (field === '_id' || value === undefined) continue;
-    present.set[field] = value;
-    delete present.inc[field];
+  const { set, inc } = op;
+  if (set) {
+    for (const field in set) {
+      if (!hasOwn(set, field) || field === '_id') continue;
+      const value = set[field];
+      if (value === undefined) continue;
+      present.set[field] = value;
+      // A set overrides the incs before it (delete only when there is one: it is rare and slow).
+      if (hasOwn(present.inc, field)) delete present.inc[field];
+    }
   }
-  for (const [field, rawBy] of Object.entries(op.inc ?? {})) {
-    if (field === '_id') continue;
-    const by = checkIncAmount(op.collection, op.id, field, rawBy);
-    if (field in present.set) present.set[field] = addInteger(op.collection, op.id, field, present.set[field], by);
-    else present.inc[field] = addInteger(op.collection, op.id, field, present.inc[field], by);
+  if (inc) {
+    for (const field in inc) {
+      if (!hasOwn(inc, field) || field === '_id') continue;
+      const by = checkIncAmount(op.collection, op.id, field, inc[field]);
+      if (hasOwn(present.set, field)) present.set[field] = addInteger(op.collection, op.id, field, present.set[field], by);
+      else present.inc[field] = addInteger(op.collection, op.id, field, present.inc[field], by);
+    }
   }
   merged.ifPresent = present;
 }
 
-/** Groups the ops per document, in first-touch order, each folded into one MergedDocOp. */
-export function mergeDocOps(ops: readonly DocOp[]): MergedDocOp[] {
-  const byDoc = new Map<string, MergedDocOp>();
-  for (const op of ops) {
+/**
+ * Folds ops, as they come, into one MergedDocOp per document (first-touch order). mergeDocOps uses
+ * it for one batch; a rebuild keeps one across many batches, so a document touched by thousands of
+ * events is written once per flush. size is the number of documents held, to bound memory.
+ */
+export class DocOpMerger {
+  private byDoc = new Map<string, MergedDocOp>();
+
+  get size(): number {
+    return this.byDoc.size;
+  }
+
+  add(op: DocOp): void {
     const key = keyOf(op.collection, op.id);
-    let merged = byDoc.get(key);
-    const isFirst = !merged;
-    if (!merged) {
+    let merged = this.byDoc.get(key);
+    const isFirst = merged === undefined;
+    if (merged === undefined) {
       merged = { collection: op.collection, id: op.id, ifAbsent: {}, absentError: null, ifPresent: null };
-      byDoc.set(key, merged);
+      this.byDoc.set(key, merged);
     }
     if (!merged.absentError) {
       try {
@@ -129,7 +154,24 @@ export function mergeDocOps(ops: readonly DocOp[]): MergedDocOp[] {
     }
     foldIntoPresent(merged, op);
   }
-  return [...byDoc.values()];
+
+  addAll(ops: readonly DocOp[]): void {
+    for (const op of ops) this.add(op);
+  }
+
+  /** The merged ops held so far, in first-touch order; the merger is empty afterwards. */
+  drain(): MergedDocOp[] {
+    const merged = [...this.byDoc.values()];
+    this.byDoc = new Map();
+    return merged;
+  }
+}
+
+/** Groups the ops per document, in first-touch order, each folded into one MergedDocOp. */
+export function mergeDocOps(ops: readonly DocOp[]): MergedDocOp[] {
+  const merger = new DocOpMerger();
+  merger.addAll(ops);
+  return merger.drain();
 }
 
 /** The document after the merged ops, given the one before the batch (null when absent). */
@@ -140,8 +182,9 @@ export function applyMergedDocOp(doc: DocFields | null, merged: MergedDocOp): Do
   }
   if (!merged.ifPresent) return doc;
   const next: DocFields = { ...doc, ...merged.ifPresent.set };
-  for (const [field, by] of Object.entries(merged.ifPresent.inc)) {
-    next[field] = addInteger(merged.collection, merged.id, field, next[field], by);
+  const inc = merged.ifPresent.inc;
+  for (const field in inc) {
+    if (hasOwn(inc, field)) next[field] = addInteger(merged.collection, merged.id, field, next[field], inc[field]!);
   }
   return next;
 }
