@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DocOpError, DocOpMerger } from '../../libs/read-models/src/doc-ops';
 import type { Doc, DocOp, FindQuery, ProjectionDefinition, ReadStore, Scalar } from '../../libs/read-models/src/read-store.port';
 
 /**
@@ -102,6 +103,44 @@ export function readStoreContract(
       );
       expect(await store.get(p.docs, 'a')).toEqual({ _id: 'a', origin: 1, s: 'two', n: 6 });
       expect(await store.get(p.docs, 'b')).toEqual({ _id: 'b', n: 100 });
+    });
+
+    it('applyMergedBatch of ops merged across batches leaves what applying them batch by batch leaves', async () => {
+      const batches = (p: { docs: string; other: string }): DocOp[][] => [
+        [upsert(p.docs, 'a', { setOnInsert: { origin: 1 }, set: { s: 'one' }, inc: { n: 1 } }), { kind: 'insert', collection: p.other, id: 'e1', doc: { v: 1 } }],
+        [upsert(p.docs, 'a', { set: { s: 'two' }, inc: { n: 2 } }), upsert(p.docs, 'b', { inc: { n: 7 } })],
+        [{ kind: 'insert', collection: p.other, id: 'e1', doc: { v: 2 } }, upsert(p.docs, 'a', { setOnInsert: { origin: 2 }, inc: { n: 3 } })],
+      ];
+      const oneByOne = await freshProjection();
+      const merged = await freshProjection();
+      // Both start from an existing document, so the merged path must fold onto what is stored.
+      for (const p of [oneByOne, merged]) await store.applyBatch(p.name, [upsert(p.docs, 'a', { set: { s: 'zero', n: 10 } })], 1n);
+      for (const [i, ops] of batches(oneByOne).entries()) await store.applyBatch(oneByOne.name, ops, BigInt(i + 2));
+      const merger = new DocOpMerger();
+      for (const ops of batches(merged)) merger.addAll(ops);
+      expect(merger.size).toBe(3);
+      expect(await store.applyMergedBatch(merged.name, merger.drain(), 4n)).toBe(true);
+      expect(merger.size).toBe(0);
+      for (const [p, q] of [
+        [oneByOne.docs, merged.docs],
+        [oneByOne.other, merged.other],
+      ] as const) {
+        expect(await store.find(q, { orderBy: [['_id', 'asc']], limit: 10 })).toEqual(await store.find(p, { orderBy: [['_id', 'asc']], limit: 10 }));
+      }
+      expect(await store.get(merged.docs, 'a')).toEqual({ _id: 'a', s: 'two', n: 16 });
+      expect(await store.checkpoint(merged.name)).toBe(4n);
+      // Same redelivery rule as applyBatch.
+      expect(await store.applyMergedBatch(merged.name, [], 4n)).toBe(false);
+    });
+
+    it('applyMergedBatch rejects a merged failure whole, like applyBatch', async () => {
+      const p = await freshProjection();
+      await store.applyBatch(p.name, [upsert(p.docs, 'x', { set: { label: 'text' } })], 3n);
+      const merger = new DocOpMerger();
+      merger.addAll([upsert(p.docs, 'y', { inc: { n: 1 } }), upsert(p.docs, 'x', { inc: { label: 1 } })]);
+      await expect(store.applyMergedBatch(p.name, merger.drain(), 4n)).rejects.toThrow(DocOpError);
+      expect(await store.get(p.docs, 'y')).toBeNull();
+      expect(await store.checkpoint(p.name)).toBe(3n);
     });
 
     it('a batch with a failing op (inc on a string field) writes nothing and keeps the checkpoint', async () => {

@@ -169,4 +169,63 @@ describe('ProjectionRunner on the embedded stores', () => {
     expect(await readStore.get('wallets', 'after-rebuild')).toMatchObject({ userId: 'after-rebuild' });
     expect((await runner.status()).every((s) => s.generation === 2 && s.checkpoint === appended.position)).toBe(true);
   });
+
+  describe('rebuild merges many read batches per write (rebuildFlushDocs)', () => {
+    it.each([
+      ['a flush every few batches', 40],
+      ['one flush at the end', 1_000_000],
+    ])('leaves what folding every event leaves, with %s', async (_, rebuildFlushDocs) => {
+      await appendSeeded(eventStore, seededEconomy(8, 900));
+      runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), rebuildBatchSize: 64, rebuildFlushDocs });
+      const written: number[] = [];
+      const applyMergedBatch = readStore.applyMergedBatch.bind(readStore);
+      readStore.applyMergedBatch = (projection, merged, position, generation) => {
+        if (projection === 'wallets') written.push(merged.length);
+        return applyMergedBatch(projection, merged, position, generation);
+      };
+      const results = await runner.rebuild('all');
+      const all = await eventStore.readAll({ maxCount: 100_000 });
+      const head = all[all.length - 1]!.position;
+      expect(results.every((r) => r.checkpoint === head)).toBe(true);
+      expect(await dumpReadModels(readStore, allProjections)).toEqual(foldAll(all, allProjections));
+      // Documents touched by several events were written once per flush, not once per event.
+      const walletEvents = all.filter((e) => walletsProjection.project(e).length > 0).length;
+      expect(written.reduce((a, b) => a + b, 0)).toBeLessThan(walletEvents);
+      expect(written.length > 1).toBe(rebuildFlushDocs === 40);
+    });
+
+    it('parks the event whose op cannot merge or cannot apply to what an earlier flush wrote, and keeps the rest', async () => {
+      await appendSeeded(eventStore, seededEconomy(9, 400));
+      const events = await eventStore.readAll({ maxCount: 100_000 });
+      const labels = events[5]!;
+      const mergeFails = events[200]!;
+      const storeFails = events[events.length - 3]!;
+      const poisoned = new Set([mergeFails.eventId, storeFails.eventId]);
+      const badWrites: Projection = {
+        ...walletsProjection,
+        project(event) {
+          const ops = walletsProjection.project(event);
+          const doc = (id: string, fields: object) => ({ kind: 'upsert' as const, collection: 'wallets', id, ...fields });
+          // A text field written early; much later an inc on it, which only the store can refuse.
+          if (event.eventId === labels.eventId) return [...ops, doc('labelled', { set: { note: 'text' } })];
+          if (event.eventId === storeFails.eventId) return [...ops, doc('labelled', { inc: { note: 1 } })];
+          // Set then inc of a text field in one event: refused while merging.
+          if (event.eventId === mergeFails.eventId) return [...ops, doc('merged', { set: { note: 'text' } }), doc('merged', { inc: { note: 1 } })];
+          return ops;
+        },
+      };
+      const logger = memoryLogger();
+      runner = new ProjectionRunner({ eventStore, readStore, projections: [badWrites], logger, maxAttempts: 2, retryBaseMs: 1, rebuildBatchSize: 50, rebuildFlushDocs: 30 });
+      const [result] = await runner.rebuild('wallets');
+      expect(result!.checkpoint).toBe(events[events.length - 1]!.position);
+      const parked = await readStore.find(parkedEventsCollection('wallets'), { orderBy: [['_id', 'asc']], limit: 10 });
+      expect(parked.map((p) => p._id).sort()).toEqual([...poisoned].sort());
+      const expected = foldAll(
+        events.filter((e) => !poisoned.has(e.eventId)),
+        [badWrites],
+      );
+      expect((await dumpReadModels(readStore, [walletsProjection])).wallets).toEqual(expected.wallets);
+      expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(2);
+    });
+  });
 });

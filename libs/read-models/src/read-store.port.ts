@@ -1,3 +1,5 @@
+import type { MergedDocOp } from './doc-ops';
+
 /**
  * The ReadStore port: where projections keep their documents and checkpoints. Adapters:
  * embedded (SQLite, ./embedded) and MongoDB (./mongodb); both pass
@@ -76,6 +78,13 @@ export interface ReadStore {
    * is not beyond the stored checkpoint is skipped (a redelivery) and false is returned.
    */
   applyBatch(projection: string, ops: readonly DocOp[], position: bigint, generation?: number): Promise<boolean>;
+
+  /**
+   * applyBatch for ops already folded per document (doc-ops.ts DocOpMerger), same guarantees. A
+   * rebuild merges the ops of many read batches into one of these, so a document touched by many
+   * events is read and written once per flush instead of once per batch.
+   */
+  applyMergedBatch(projection: string, merged: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean>;
 
   /** Creates an empty generation (dropping a leftover one of that number) for a rebuild. */
   prepareGeneration(projection: string, generation: number): Promise<void>;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { applyMergedDocOp, mergeDocOps, type DocFields } from '../doc-ops';
+import { applyMergedDocOp, mergeDocOps, type DocFields, type MergedDocOp } from '../doc-ops';
 import type { Doc, DocOp, FindQuery, ProjectionDefinition, ReadStore } from '../read-store.port';
 import { buildFind } from './sqlite-find';
 import { checkName, tableName } from './sqlite-names';
@@ -83,29 +83,30 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async applyBatch(projection: string, ops: readonly DocOp[], position: bigint, generation?: number): Promise<boolean> {
-    const definition = this.definitionOf(projection);
-    const collections = new Set(definition.collections.map((c) => c.name));
-    for (const op of ops) {
-      if (!collections.has(op.collection)) throw new RangeError(`collection ${op.collection} is not one of ${projection}'s`);
-    }
+    this.checkCollections(projection, ops);
+    return this.applyMergedBatch(projection, mergeDocOps(ops), position, generation);
+  }
+
+  async applyMergedBatch(projection: string, merged: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean> {
+    this.checkCollections(projection, merged);
     return this.db.transaction((): boolean => {
       const target = generation ?? this.activeGenerationNow(projection);
       const row = this.checkpointRow(projection, target);
       if (!row) throw new RangeError(`generation ${target} of ${projection} does not exist`);
       if (row.position !== null && position <= BigInt(row.position)) return false;
-      for (const merged of mergeDocOps(ops)) {
-        const table = tableName(merged.collection, target);
-        if (!merged.ifPresent && !merged.absentError) {
+      for (const doc of merged) {
+        const table = tableName(doc.collection, target);
+        if (!doc.ifPresent && !doc.absentError) {
           // Only inserts: nothing to read, an existing document simply stays.
-          this.statement(`INSERT OR IGNORE INTO "${table}" (id, doc) VALUES (?, ?)`).run(merged.id, JSON.stringify(merged.ifAbsent));
+          this.statement(`INSERT OR IGNORE INTO "${table}" (id, doc) VALUES (?, ?)`).run(doc.id, JSON.stringify(doc.ifAbsent));
           continue;
         }
-        const found = this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck().get(merged.id) as string | undefined;
+        const found = this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck().get(doc.id) as string | undefined;
         const before = found === undefined ? null : (JSON.parse(found) as DocFields);
-        if (before && !merged.ifPresent) continue;
-        const after = applyMergedDocOp(before, merged);
+        if (before && !doc.ifPresent) continue;
+        const after = applyMergedDocOp(before, doc);
         this.statement(`INSERT INTO "${table}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(
-          merged.id,
+          doc.id,
           JSON.stringify(after),
         );
       }
@@ -187,6 +188,13 @@ export class SqliteReadStore implements ReadStore {
       this.owners.set(collection.name, projection.name);
     }
     this.definitions.set(projection.name, { name: projection.name, collections });
+  }
+
+  private checkCollections(projection: string, writes: readonly { collection: string }[]): void {
+    const collections = new Set(this.definitionOf(projection).collections.map((c) => c.name));
+    for (const write of writes) {
+      if (!collections.has(write.collection)) throw new RangeError(`collection ${write.collection} is not one of ${projection}'s`);
+    }
   }
 
   private definitionOf(projection: string): ProjectionDefinition {

@@ -151,12 +151,14 @@ export class MongoReadStore implements ReadStore {
   }
 
   async applyBatch(projection: string, ops: readonly DocOp[], position: bigint, generation?: number): Promise<boolean> {
-    const definition = this.projectionNamed(projection);
-    const owned = new Set(definition.collections.map((collection) => collection.name));
-    const foreign = ops.find((op) => !owned.has(op.collection));
-    if (foreign) throw new Error(`projection ${projection} cannot write to ${foreign.collection}: not one of its collections`);
+    this.checkCollections(projection, ops);
     // Merging and validating before the transaction: a bad op rejects the batch with nothing written.
-    const merged = groupByCollection(mergeDocOps(ops));
+    return this.applyMergedBatch(projection, mergeDocOps(ops), position, generation);
+  }
+
+  async applyMergedBatch(projection: string, docs: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean> {
+    this.checkCollections(projection, docs);
+    const merged = groupByCollection(docs);
     const storedPosition = positionToLong(position);
 
     return await this.guard('applying a batch', async () => {
@@ -191,6 +193,12 @@ export class MongoReadStore implements ReadStore {
         await session.endSession();
       }
     });
+  }
+
+  private checkCollections(projection: string, writes: readonly { collection: string }[]): void {
+    const owned = new Set(this.projectionNamed(projection).collections.map((collection) => collection.name));
+    const foreign = writes.find((write) => !owned.has(write.collection));
+    if (foreign) throw new Error(`projection ${projection} cannot write to ${foreign.collection}: not one of its collections`);
   }
 
   async prepareGeneration(projection: string, generation: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../../../event-store/src/event-store.port';
 import type { Projection } from '../projections/projection';
+import { DocOpError, DocOpMerger } from '../doc-ops';
 import type { DocOp, ReadStore } from '../read-store.port';
 import { backOffDelay, Mutex, sleep } from './back-off';
 import { parkedEventsCollection, parkEventOp, withParkedEvents } from './parked-events';
@@ -24,8 +25,14 @@ export type ProjectionRunnerOptions = {
   maxAttempts?: number;
   /** First back-off delay; it doubles per attempt, capped at 5 s. Default 100. */
   retryBaseMs?: number;
-  /** Events per rebuild batch. Default 5000. */
+  /** Events per rebuild read batch. Default 5000. */
   rebuildBatchSize?: number;
+  /**
+   * A rebuild merges the ops of consecutive read batches per document and writes them when this
+   * many documents are pending (over all rebuilt projections), each projection in one transaction.
+   * Bounds the rebuild's memory. Default 20,000.
+   */
+  rebuildFlushDocs?: number;
 };
 
 export type ProjectionStatus = {
@@ -71,6 +78,7 @@ export class ProjectionRunner {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly rebuildBatchSize: number;
+  private readonly rebuildFlushDocs: number;
   private readonly cursors = new Map<string, Cursor>();
   private readonly waiters = new PositionWaiters((position) => this.reached(position));
   private readonly lock = new Mutex();
@@ -87,6 +95,7 @@ export class ProjectionRunner {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.retryBaseMs = options.retryBaseMs ?? 100;
     this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
+    this.rebuildFlushDocs = Math.max(1, options.rebuildFlushDocs ?? 20_000);
     const names = new Set(this.projections.map((p) => p.name));
     if (names.size !== this.projections.length) throw new RangeError('projection names must be unique');
   }
@@ -159,12 +168,47 @@ export class ProjectionRunner {
     const startedAt = Date.now();
     let position = 0n;
     let replayed = 0;
+    const windows = targets.map((projection) => ({ projection, cursor: fresh.get(projection.name)!, merger: new DocOpMerger(), poisoned: false }));
+    /** Writes what the window since the last flush merged, each projection in one transaction. */
+    const flush = async (): Promise<void> => {
+      for (const window of windows) {
+        const from = window.cursor.checkpoint ?? 0n;
+        if (from >= position) continue;
+        const docs = window.merger.drain();
+        if (!window.poisoned) {
+          try {
+            await this.retry(() => this.readStore.applyMergedBatch(window.projection.name, docs, position, window.cursor.generation), undefined, {
+              projection: window.projection.name,
+              position: String(position),
+              what: 'applyMergedBatch',
+            });
+            window.cursor.checkpoint = position;
+            continue;
+          } catch {
+            // Is the store down (ping throws: the rebuild fails) or is one event's write poisoned (find and park it)?
+            await this.readStore.ping();
+          }
+        }
+        window.poisoned = false;
+        await this.replayWindow(window.projection, window.cursor, position);
+      }
+    };
     const pump = async (): Promise<boolean> => {
       const events = await this.eventStore.readAll({ after: position, maxCount: this.rebuildBatchSize });
       if (events.length === 0) return false;
-      for (const projection of targets) await this.applyEvents(projection, fresh.get(projection.name)!, events);
+      for (const window of windows) {
+        if (window.poisoned) continue;
+        try {
+          for (const event of events) window.merger.addAll(await this.project(window.projection, event));
+        } catch (error) {
+          if (!(error instanceof DocOpError)) throw error;
+          // Merging found an op that cannot apply: the flush replays this window event by event.
+          window.poisoned = true;
+        }
+      }
       position = events[events.length - 1]!.position;
       replayed += events.length;
+      if (windows.reduce((pending, window) => pending + window.merger.size, 0) >= this.rebuildFlushDocs) await flush();
       if (options.onProgress) {
         const head = await this.eventStore.headPosition();
         const eventsPerSecond = Math.round((replayed * 1000) / Math.max(1, Date.now() - startedAt));
@@ -173,8 +217,10 @@ export class ProjectionRunner {
       return true;
     };
     while (await pump());
+    await flush();
     return this.lock.run(async () => {
       while (await pump());
+      await flush();
       const results: RebuildResult[] = [];
       for (const projection of targets) {
         const cursor = fresh.get(projection.name)!;
@@ -262,7 +308,7 @@ export class ProjectionRunner {
     if (fresh.length === 0) return;
     const last = fresh[fresh.length - 1]!;
     const opsPerEvent: DocOp[][] = [];
-    for (const event of fresh) opsPerEvent.push(await this.projectWithRetry(projection, event, signal));
+    for (const event of fresh) opsPerEvent.push(await this.project(projection, event, signal));
     let applied: boolean;
     try {
       applied = await this.retry(() => this.readStore.applyBatch(projection.name, opsPerEvent.flat(), last.position, cursor.generation), signal, {
@@ -287,6 +333,29 @@ export class ProjectionRunner {
     this.notifyWaiters();
   }
 
+  /**
+   * Applies the events after the cursor up to `until` batch by batch, as the live runner does: the
+   * slow path of a rebuild window whose merged write failed, which finds the event and parks it.
+   */
+  private async replayWindow(projection: Projection, cursor: Cursor, until: GlobalPosition): Promise<void> {
+    for (;;) {
+      const after = cursor.checkpoint ?? 0n;
+      if (after >= until) return;
+      const events = (await this.eventStore.readAll({ after, maxCount: this.rebuildBatchSize })).filter((e) => e.position <= until);
+      if (events.length === 0) return;
+      await this.applyEvents(projection, cursor, events);
+    }
+  }
+
+  /** The event's ops, synchronously when the projection does not throw (no promise per event). */
+  private project(projection: Projection, event: RecordedEvent, signal?: AbortSignal): DocOp[] | Promise<DocOp[]> {
+    try {
+      return projection.project(event);
+    } catch (error) {
+      return this.projectWithRetry(projection, event, error, signal);
+    }
+  }
+
   private async applyOneByOne(
     projection: Projection,
     cursor: Cursor,
@@ -307,11 +376,12 @@ export class ProjectionRunner {
     return applied;
   }
 
-  /** The event's ops, or after maxAttempts failures the op that parks it. */
-  private async projectWithRetry(projection: Projection, event: RecordedEvent, signal?: AbortSignal): Promise<DocOp[]> {
+  /** After the projection threw firstError: the event's ops, or after maxAttempts failures the op that parks it. */
+  private async projectWithRetry(projection: Projection, event: RecordedEvent, firstError: unknown, signal?: AbortSignal): Promise<DocOp[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return projection.project(event);
+        if (attempt > 1) return projection.project(event);
+        throw firstError;
       } catch (error) {
         if (attempt >= this.maxAttempts) {
           this.logParked(projection, event, error, attempt);
