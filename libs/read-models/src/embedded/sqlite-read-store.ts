@@ -15,6 +15,11 @@ export type SqliteReadStoreOptions = {
 };
 
 type DocRow = { id: string; doc: string };
+type DocStatements = {
+  insertIfAbsent: Database.Statement<[string, string]>;
+  select: Database.Statement<[string], string>;
+  upsert: Database.Statement<[string, string]>;
+};
 type CheckpointRow = { position: string | null };
 type GenerationRow = { generation: number };
 
@@ -94,21 +99,22 @@ export class SqliteReadStore implements ReadStore {
       const row = this.checkpointRow(projection, target);
       if (!row) throw new RangeError(`generation ${target} of ${projection} does not exist`);
       if (row.position !== null && position <= BigInt(row.position)) return false;
+      const tables = new Map<string, DocStatements>();
       for (const doc of merged) {
-        const table = tableName(doc.collection, target);
+        let statements = tables.get(doc.collection);
+        if (!statements) {
+          statements = this.docStatements(tableName(doc.collection, target));
+          tables.set(doc.collection, statements);
+        }
         if (!doc.ifPresent && !doc.absentError) {
           // Only inserts: nothing to read, an existing document simply stays.
-          this.statement(`INSERT OR IGNORE INTO "${table}" (id, doc) VALUES (?, ?)`).run(doc.id, JSON.stringify(doc.ifAbsent));
+          statements.insertIfAbsent.run(doc.id, JSON.stringify(doc.ifAbsent));
           continue;
         }
-        const found = this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck().get(doc.id) as string | undefined;
+        const found = statements.select.get(doc.id);
         const before = found === undefined ? null : (JSON.parse(found) as DocFields);
         if (before && !doc.ifPresent) continue;
-        const after = applyMergedDocOp(before, doc);
-        this.statement(`INSERT INTO "${table}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(
-          doc.id,
-          JSON.stringify(after),
-        );
+        statements.upsert.run(doc.id, JSON.stringify(applyMergedDocOp(before, doc)));
       }
       this.run(
         'UPDATE projection_checkpoints SET position = ? WHERE projection = ? AND generation = ?',
@@ -246,6 +252,17 @@ export class SqliteReadStore implements ReadStore {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** The three statements a batch runs per document of a table (prepared once, dropped with the table). */
+  private docStatements(table: string): DocStatements {
+    return {
+      insertIfAbsent: this.statement(`INSERT OR IGNORE INTO "${table}" (id, doc) VALUES (?, ?)`) as Database.Statement<[string, string]>,
+      select: this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck() as Database.Statement<[string], string>,
+      upsert: this.statement(`INSERT INTO "${table}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`) as Database.Statement<
+        [string, string]
+      >,
+    };
   }
 
   private run(sql: string, ...params: (string | number | null)[]): void {
