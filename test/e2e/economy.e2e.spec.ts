@@ -116,6 +116,10 @@ describe('the coin economy end to end', () => {
     expect(second.body.items).toHaveLength(1);
     expect(second.body.items[0]).toMatchObject({ kind: 'coins_purchased', coins: 350 });
     expect(second.body.nextCursor).toBeNull();
+    // A transaction is named by its event's id (a UUID), not by the position key its document is stored under.
+    const ids = [...first.body.items, ...second.body.items].map((t: { transactionId: string }) => t.transactionId);
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   it('serves the catalog publicly', async () => {

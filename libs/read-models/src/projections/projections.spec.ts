@@ -90,13 +90,14 @@ describe('wallets projection', () => {
 });
 
 describe('walletTransactions projection', () => {
-  it('inserts one signed entry per wallet event with its details and position key', () => {
+  it('inserts one signed entry per wallet event, keyed by its position key, with its event id and details', () => {
     const [op] = walletTransactionsProjection.project(history[2]!);
     expect(op).toEqual({
       kind: 'insert',
       collection: 'walletTransactions',
-      id: history[2]!.eventId,
+      id: positionKey(history[2]!.position),
       doc: {
+        eventId: history[2]!.eventId,
         userId: 'ann',
         kind: 'gift_sent',
         coins: -100,

@@ -78,7 +78,8 @@ export class ListWalletTransactionsHandler implements IQueryHandler<ListWalletTr
       const last = page[page.length - 1];
       return {
         items: page.map((d) => ({
-          transactionId: d._id,
+          // The event's id; documents projected before eventId was stored have it as their _id.
+          transactionId: typeof d.eventId === 'string' ? d.eventId : d._id,
           kind: String(d.kind),
           coins: Number(d.coins),
           details: (d.details ?? {}) as Record<string, unknown>,
