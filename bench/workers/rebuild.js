@@ -18,12 +18,13 @@ async function main() {
   const head = await eventStore.headPosition();
   const started = process.hrtime.bigint();
   const results = await runner.rebuild('all');
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const status = await runner.status();
+  // Closing checkpoints the WAL into the file: timed too, so work SQLite deferred is not left out.
+  await readStore.close();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const parked = status.reduce((sum, s) => sum + s.parked, 0);
   const behind = results.filter((r) => r.checkpoint !== head);
   if (parked > 0 || behind.length > 0) throw new Error(`rebuild incomplete: parked ${parked}, behind ${JSON.stringify(behind.map((r) => r.projection))}`);
-  await readStore.close();
   await eventStore.close();
   console.log(
     JSON.stringify({
