@@ -61,4 +61,19 @@ async function echoRound({ wallets, creators, connections, warmupSec, durationSe
   }
 }
 
-module.exports = { oursRound, echoRound, giftRequests };
+/** Our HTTP edge with the gift command answered for free (workers/edge-floor-server.js). */
+async function edgeRound({ tmp, round, wallets, creators, connections, warmupSec, durationSec, port }) {
+  const dataDir = join(tmp, `http-edge-${round}`);
+  const server = await startServer([join(__dirname, '..', 'workers', 'edge-floor-server.js'), JSON.stringify({ dataDir })], [], serverEnv(dataDir), port);
+  try {
+    const requests = giftRequests(wallets, creators);
+    const url = `http://127.0.0.1:${port}`;
+    await load({ url, connections, durationSec: warmupSec, requests });
+    const result = await load({ url, connections, durationSec, requests });
+    return { ...result, peak_rss_mb: server.peakRssMb() };
+  } finally {
+    await server.stop();
+  }
+}
+
+module.exports = { oursRound, echoRound, edgeRound, giftRequests };
