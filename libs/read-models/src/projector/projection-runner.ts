@@ -199,7 +199,11 @@ export class ProjectionRunner {
       for (const window of windows) {
         if (window.poisoned) continue;
         try {
-          for (const event of events) window.merger.addAll(await this.project(window.projection, event));
+          for (const event of events) {
+            const ops = this.project(window.projection, event);
+            // Only the retry path is a promise: awaiting every event would cost a microtask each.
+            window.merger.addAll(Array.isArray(ops) ? ops : await ops);
+          }
         } catch (error) {
           if (!(error instanceof DocOpError)) throw error;
           // Merging found an op that cannot apply: the flush replays this window event by event.
