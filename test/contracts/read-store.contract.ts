@@ -296,6 +296,41 @@ export function readStoreContract(
       expect(await store.get(p.docs, 'both')).toEqual({ _id: 'both', n: 8 });
     });
 
+    it.each([
+      ['indexed before the switch', true],
+      ['indexed by the switch', false],
+    ])('a rebuilt generation %s answers finds by its indexes exactly as the first one', async (_, indexFirst) => {
+      const p = await freshProjection();
+      const docs = [
+        upsert(p.docs, 'a', { set: { group: 'g', score: 3 } }),
+        upsert(p.docs, 'b', { set: { group: 'g', score: 9 } }),
+        upsert(p.docs, 'c', { set: { group: 'h', score: 5 } }),
+        upsert(p.docs, 'd', { set: { group: 'g', score: 9 } }),
+      ];
+      await store.applyBatch(p.name, docs, 5n);
+      const query: FindQuery = { where: { group: 'g' }, orderBy: [['score', 'desc'], ['_id', 'asc']], limit: 2 };
+      const firstPage = await store.find(p.docs, query);
+      const secondPage = await store.find(p.docs, { ...query, startAfter: [9, 'd'] });
+
+      const next = (await store.activeGeneration(p.name)) + 1;
+      await store.prepareGeneration(p.name, next);
+      await store.applyBatch(p.name, docs, 5n, next);
+      if (indexFirst) {
+        await store.indexGeneration(p.name, next);
+        await store.indexGeneration(p.name, next);
+      }
+      await store.activateGeneration(p.name, next);
+      expect(firstPage.map((d) => d._id)).toEqual(['b', 'd']);
+      expect(await store.find(p.docs, query)).toEqual(firstPage);
+      expect(await store.find(p.docs, { ...query, startAfter: [9, 'd'] })).toEqual(secondPage);
+      expect(secondPage.map((d) => d._id)).toEqual(['a']);
+    });
+
+    it('indexing a generation that was never prepared is refused', async () => {
+      const p = await freshProjection();
+      await expect(store.indexGeneration(p.name, (await store.activeGeneration(p.name)) + 7)).rejects.toThrow();
+    });
+
     it('preparing a leftover generation again starts it empty', async () => {
       const p = await freshProjection();
       const next = (await store.activeGeneration(p.name)) + 1;

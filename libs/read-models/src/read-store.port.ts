@@ -86,10 +86,17 @@ export interface ReadStore {
    */
   applyMergedBatch(projection: string, merged: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean>;
 
-  /** Creates an empty generation (dropping a leftover one of that number) for a rebuild. */
+  /**
+   * Creates an empty generation (dropping a leftover one of that number) for a rebuild. An adapter
+   * may leave its secondary indexes out until indexGeneration or activateGeneration: nothing
+   * queries a generation before it is active, and filling it is faster without them.
+   */
   prepareGeneration(projection: string, generation: number): Promise<void>;
 
-  /** Makes the generation the one reads use, and drops the older ones. */
+  /** Builds the declared indexes of a prepared generation (before the switch, so it stays short). */
+  indexGeneration(projection: string, generation: number): Promise<void>;
+
+  /** Makes the generation the one reads use (with its indexes), and drops the older ones. */
   activateGeneration(projection: string, generation: number): Promise<void>;
 
   /** Reads from the active generation of the projection that owns the collection. */

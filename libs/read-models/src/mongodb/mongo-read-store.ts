@@ -216,6 +216,14 @@ export class MongoReadStore implements ReadStore {
     });
   }
 
+  /** Indexes are created with the generation here (prepareGeneration); this only makes sure. */
+  async indexGeneration(projection: string, generation: number): Promise<void> {
+    const definition = this.projectionNamed(projection);
+    return await this.guard('indexing a generation', async () => {
+      await this.createCollections(definition, generation);
+    });
+  }
+
   async activateGeneration(projection: string, generation: number): Promise<void> {
     const definition = this.projectionNamed(projection);
     return await this.guard('activating a generation', async () => {

@@ -222,6 +222,12 @@ export class ProjectionRunner {
     };
     while (await pump());
     await flush();
+    // Indexes are built once from the filled tables, outside the lock the live batches take.
+    for (const projection of targets) {
+      const indexingStarted = Date.now();
+      await this.readStore.indexGeneration(projection.name, fresh.get(projection.name)!.generation);
+      this.logger.info({ projection: projection.name, ms: Date.now() - indexingStarted }, 'rebuild indexed its generation');
+    }
     return this.lock.run(async () => {
       while (await pump());
       await flush();
