@@ -177,12 +177,12 @@ async function rebuild(tmp) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModelsFile}${suffix}`, { force: true });
     log(
       `rebuild round ${round + 1}: ours ${Math.round(ours.at(-1).eventsPerSec)} events/s (${ours.at(-1).peak_rss_mb} MB), raw ${Math.round(raw.at(-1).eventsPerSec)} events/s, ` +
-        `writing the ${floors.at(-1).rows} walletTransactions rows alone ${floors.at(-1).insertSeconds.toFixed(1)} s`,
+        `writing the ${floors.at(-1).rows} walletTransactions rows alone ${floors.at(-1).writeSeconds.toFixed(1)} s`,
     );
   }
   // The best any rebuild of these read models could do: read+parse every event (the baseline) and
   // write the walletTransactions rows, with every other read model and all projecting for free.
-  const ceilings = raw.map((r, i) => 1 / (1 / r.eventsPerSec + floors[i].insertSeconds / r.events));
+  const ceilings = raw.map((r, i) => 1 / (1 / r.eventsPerSec + floors[i].writeSeconds / r.events));
   const rate = summary(ours.map((r) => r.eventsPerSec));
   const base = summary(raw.map((r) => r.eventsPerSec));
   return {
@@ -193,11 +193,11 @@ async function rebuild(tmp) {
     ratio: ratioOf(ours.map((r) => r.eventsPerSec), raw.map((r) => r.eventsPerSec)),
     peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
     ceiling: summary(ceilings).median,
-    ceiling_name: 'raw read+parse plus writing only the walletTransactions rows (same schema, 20,000 per transaction), everything else free',
+    ceiling_name: 'raw read+parse plus writing only the walletTransactions rows as a rebuild does (20,000 per transaction, then its index built), everything else free',
     ceiling_over_raw: ratioOf(ceilings, raw.map((r) => r.eventsPerSec)),
     ours_over_ceiling: ratioOf(ours.map((r) => r.eventsPerSec), ceilings),
     walletTransactionRows: floors[0].rows,
-    walletTransactionsWriteSeconds: summary(floors.map((f) => f.insertSeconds)),
+    walletTransactionsWriteSeconds: summary(floors.map((f) => f.writeSeconds)),
     goal: GOALS.rebuild,
     ours: rate,
     baselineRounds: base,

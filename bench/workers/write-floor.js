@@ -1,10 +1,11 @@
 'use strict';
 /**
  * A floor under `rebuild`, not a peer: how long SQLite takes just to write the walletTransactions
- * rows a rebuild produced (one per wallet event), into a fresh table with the same schema and
- * indexes that SqliteReadStore creates, 20,000 rows per transaction, with INSERT OR IGNORE as the
- * store does. Only the insert transactions are timed; no projecting, no merging, no JSON.stringify.
- * Any rebuild of these read models pays at least this plus reading the events.
+ * rows a rebuild produced (one per wallet event) the cheapest way we know, the way a rebuild does:
+ * into a generation prepared by SqliteReadStore (same table, no secondary index yet), 20,000 rows
+ * per transaction with INSERT OR IGNORE, then its indexes built once (indexGeneration). Only those
+ * two steps are timed; no projecting, no merging, no JSON.stringify. Any rebuild of these read
+ * models pays at least this plus reading the events.
  */
 const { rmSync } = require('node:fs');
 const Database = require('better-sqlite3');
@@ -25,11 +26,11 @@ async function main() {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${scratchFile}${suffix}`, { force: true });
   const scratch = SqliteReadStore.open({ file: scratchFile });
   await scratch.init([walletTransactionsProjection]);
-  await scratch.close();
+  await scratch.prepareGeneration(walletTransactionsProjection.name, 2);
   const db = new Database(scratchFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const insert = db.prepare(`INSERT OR IGNORE INTO "${tableName(WALLET_TRANSACTIONS, 1)}" (id, doc) VALUES (?, ?)`);
+  const insert = db.prepare(`INSERT OR IGNORE INTO "${tableName(WALLET_TRANSACTIONS, 2)}" (id, doc) VALUES (?, ?)`);
   const write = db.transaction((chunk) => {
     for (const [id, doc] of chunk) insert.run(id, doc);
   });
@@ -51,8 +52,13 @@ async function main() {
   if (chunk.length > 0) flush();
   source.close();
   db.close();
+  const indexing = process.hrtime.bigint();
+  await scratch.indexGeneration(walletTransactionsProjection.name, 2);
+  const indexSeconds = Number(process.hrtime.bigint() - indexing) / 1e9;
+  nanos += process.hrtime.bigint() - indexing;
+  await scratch.close();
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${scratchFile}${suffix}`, { force: true });
-  console.log(JSON.stringify({ rows: written, insertSeconds: Number(nanos) / 1e9 }));
+  console.log(JSON.stringify({ rows: written, writeSeconds: Number(nanos) / 1e9, indexSeconds }));
 }
 
 main().catch((error) => {
