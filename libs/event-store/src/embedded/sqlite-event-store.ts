@@ -83,6 +83,8 @@ export class SqliteEventStore implements EventStore {
 
   private constructor(
     private readonly db: Database.Database,
+    /** Reads of the whole log in order (readAll, subscriptions): see open(). The writer's own on ':memory:'. */
+    private readonly scanDb: Database.Database,
     private readonly pollIntervalMs: number,
     maxBatchEvents: number,
     private readonly logger?: EventStoreLogger,
@@ -110,7 +112,7 @@ export class SqliteEventStore implements EventStore {
       )
       .raw(true)
       .safeIntegers(true);
-    this.readAllRows = db
+    this.readAllRows = scanDb
       .prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
       .raw(true)
       .safeIntegers(true);
@@ -127,6 +129,7 @@ export class SqliteEventStore implements EventStore {
     const inMemory = file === ':memory:';
     if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
     let db: Database.Database | undefined;
+    let scanDb: Database.Database | undefined;
     try {
       db = new Database(file, { timeout: busyTimeoutMs });
       const journalMode = db.pragma('journal_mode = WAL', { simple: true });
@@ -145,12 +148,21 @@ export class SqliteEventStore implements EventStore {
       // once the WAL is fsync'd; the checkpoint only moves pages into the main file.
       db.pragma('wal_autocheckpoint = 10000');
       const migratedFrom = migrate(db);
+      // Replays and subscriptions read the log once, in order, through their own read-only
+      // connection with a small page cache: they would otherwise fill the writer's cache with event
+      // pages read once and push out the index pages appends look up (a rebuild of a million events
+      // kept ~64 MiB of them resident). WAL readers see every commit that returned before they start.
+      if (!inMemory) {
+        scanDb = new Database(file, { readonly: true, timeout: busyTimeoutMs });
+        scanDb.pragma('cache_size = -2048');
+      }
       logger?.info({ file, schemaVersion: SCHEMA_VERSION, migratedFrom }, 'embedded event store opened');
     } catch (error) {
+      scanDb?.close();
       db?.close();
       throw toStoreUnavailable(error, `opening ${file}`);
     }
-    return new SqliteEventStore(db, options.pollIntervalMs ?? 200, options.maxBatchEvents ?? 5000, logger);
+    return new SqliteEventStore(db, scanDb ?? db, options.pollIntervalMs ?? 200, options.maxBatchEvents ?? 5000, logger);
   }
 
   async appendToStream(
@@ -206,6 +218,7 @@ export class SqliteEventStore implements EventStore {
     try {
       this.queue.flush();
     } finally {
+      if (this.scanDb !== this.db) this.scanDb.close();
       this.db.close();
       this.state = 'closed';
       // Idle subscribers wake, find the store closed and end with StoreUnavailableError.
