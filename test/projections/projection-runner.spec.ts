@@ -5,7 +5,7 @@ import { firstValueFrom, filter } from 'rxjs';
 import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
 import { applyDocOp, type DocFields } from '../../libs/read-models/src/doc-ops';
 import { SqliteReadStore } from '../../libs/read-models/src/embedded/sqlite-read-store';
-import { allProjections, walletsProjection, type Projection } from '../../libs/read-models/src/projections';
+import { allProjections, walletsProjection, walletTransactionsProjection, type Projection } from '../../libs/read-models/src/projections';
 import { parkedEventsCollection } from '../../libs/read-models/src/projector/parked-events';
 import { ProjectionRunner } from '../../libs/read-models/src/projector/projection-runner';
 import type { RecordedEvent } from '../../libs/event-store/src/event-store.port';
@@ -178,9 +178,11 @@ describe('ProjectionRunner on the embedded stores', () => {
       await appendSeeded(eventStore, seededEconomy(8, 900));
       runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), rebuildBatchSize: 64, rebuildFlushDocs });
       const written: number[] = [];
+      let transactionFlushes = 0;
       const applyMergedBatch = readStore.applyMergedBatch.bind(readStore);
       readStore.applyMergedBatch = (projection, merged, position, generation) => {
         if (projection === 'wallets') written.push(merged.length);
+        if (projection === 'walletTransactions') transactionFlushes += 1;
         return applyMergedBatch(projection, merged, position, generation);
       };
       const results = await runner.rebuild('all');
@@ -192,6 +194,15 @@ describe('ProjectionRunner on the embedded stores', () => {
       const walletEvents = all.filter((e) => walletsProjection.project(e).length > 0).length;
       expect(written.reduce((a, b) => a + b, 0)).toBeLessThan(walletEvents);
       expect(written.length > 1).toBe(rebuildFlushDocs === 40);
+      // Wallet transactions are inserts only: nothing to merge, so they are written every read batch.
+      let batchesWithTransactions = 0;
+      for (let at = 0; at < all.length; at += 64) {
+        if (all.slice(at, at + 64).some((e) => walletTransactionsProjection.project(e).length > 0)) batchesWithTransactions += 1;
+      }
+      // (plus the flushes of every window, which only move its checkpoint: one per general flush)
+      expect(batchesWithTransactions).toBeGreaterThan(5);
+      expect(transactionFlushes).toBeGreaterThanOrEqual(batchesWithTransactions);
+      expect(transactionFlushes).toBeLessThanOrEqual(batchesWithTransactions + written.length);
     });
 
     it('parks the event whose op cannot merge or cannot apply to what an earlier flush wrote, and keeps the rest', async () => {

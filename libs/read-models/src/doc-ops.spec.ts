@@ -1,4 +1,4 @@
-import { applyDocOp, applyMergedDocOp, DocOpError, mergeDocOps, type DocFields } from './doc-ops';
+import { applyDocOp, applyMergedDocOp, DocOpError, DocOpMerger, mergeDocOps, type DocFields } from './doc-ops';
 import type { DocOp } from './read-store.port';
 
 const up = (fields: Omit<Extract<DocOp, { kind: 'upsert' }>, 'kind' | 'collection' | 'id'>, id = 'a'): DocOp => ({
@@ -109,5 +109,20 @@ describe('mergeDocOps', () => {
         expect(actual).toEqual(expected);
       }
     }
+  });
+});
+
+describe('DocOpMerger', () => {
+  it('says when it holds inserts only, so a caller knows waiting cannot merge anything', () => {
+    const merger = new DocOpMerger();
+    expect(merger.onlyInserts).toBe(true);
+    merger.addAll([ins({ a: 1 }), { kind: 'insert', collection: 'c', id: 'other', doc: { a: 2 } }]);
+    expect(merger.onlyInserts).toBe(true);
+    expect(merger.size).toBe(2);
+    merger.add(up({ inc: { n: 1 } }));
+    expect(merger.onlyInserts).toBe(false);
+    expect(merger.drain()).toHaveLength(2);
+    expect(merger.onlyInserts).toBe(true);
+    expect(merger.size).toBe(0);
   });
 });

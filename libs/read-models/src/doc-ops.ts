@@ -126,9 +126,15 @@ function foldIntoPresent(merged: MergedDocOp, op: DocOp): void {
  */
 export class DocOpMerger {
   private byDoc = new Map<string, MergedDocOp>();
+  private upserts = false;
 
   get size(): number {
     return this.byDoc.size;
+  }
+
+  /** True when every op held is an insert: waiting for more ops cannot merge anything. */
+  get onlyInserts(): boolean {
+    return !this.upserts;
   }
 
   add(op: DocOp): void {
@@ -152,6 +158,7 @@ export class DocOpMerger {
         merged.absentError = error;
       }
     }
+    if (op.kind === 'upsert') this.upserts = true;
     foldIntoPresent(merged, op);
   }
 
@@ -163,6 +170,7 @@ export class DocOpMerger {
   drain(): MergedDocOp[] {
     const merged = [...this.byDoc.values()];
     this.byDoc = new Map();
+    this.upserts = false;
     return merged;
   }
 }

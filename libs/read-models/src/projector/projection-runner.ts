@@ -30,7 +30,7 @@ export type ProjectionRunnerOptions = {
   /**
    * A rebuild merges the ops of consecutive read batches per document and writes them when this
    * many documents are pending (over all rebuilt projections), each projection in one transaction.
-   * Bounds the rebuild's memory. Default 20,000.
+   * Bounds the rebuild's memory. Default 40,000.
    */
   rebuildFlushDocs?: number;
 };
@@ -95,7 +95,7 @@ export class ProjectionRunner {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.retryBaseMs = options.retryBaseMs ?? 100;
     this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
-    this.rebuildFlushDocs = Math.max(1, options.rebuildFlushDocs ?? 20_000);
+    this.rebuildFlushDocs = Math.max(1, options.rebuildFlushDocs ?? 40_000);
     const names = new Set(this.projections.map((p) => p.name));
     if (names.size !== this.projections.length) throw new RangeError('projection names must be unique');
   }
@@ -169,29 +169,31 @@ export class ProjectionRunner {
     let position = 0n;
     let replayed = 0;
     const windows = targets.map((projection) => ({ projection, cursor: fresh.get(projection.name)!, merger: new DocOpMerger(), poisoned: false }));
-    /** Writes what the window since the last flush merged, each projection in one transaction. */
-    const flush = async (): Promise<void> => {
-      for (const window of windows) {
-        const from = window.cursor.checkpoint ?? 0n;
-        if (from >= position) continue;
-        const docs = window.merger.drain();
-        if (!window.poisoned) {
-          try {
-            await this.retry(() => this.readStore.applyMergedBatch(window.projection.name, docs, position, window.cursor.generation), undefined, {
-              projection: window.projection.name,
-              position: String(position),
-              what: 'applyMergedBatch',
-            });
-            window.cursor.checkpoint = position;
-            continue;
-          } catch {
-            // Is the store down (ping throws: the rebuild fails) or is one event's write poisoned (find and park it)?
-            await this.readStore.ping();
-          }
+    type Window = (typeof windows)[number];
+    /** Writes what the projection's window merged since its last flush, in one transaction. */
+    const flushWindow = async (window: Window): Promise<void> => {
+      const from = window.cursor.checkpoint ?? 0n;
+      if (from >= position) return;
+      const docs = window.merger.drain();
+      if (!window.poisoned) {
+        try {
+          await this.retry(() => this.readStore.applyMergedBatch(window.projection.name, docs, position, window.cursor.generation), undefined, {
+            projection: window.projection.name,
+            position: String(position),
+            what: 'applyMergedBatch',
+          });
+          window.cursor.checkpoint = position;
+          return;
+        } catch {
+          // Is the store down (ping throws: the rebuild fails) or is one event's write poisoned (find and park it)?
+          await this.readStore.ping();
         }
-        window.poisoned = false;
-        await this.replayWindow(window.projection, window.cursor, position);
       }
+      window.poisoned = false;
+      await this.replayWindow(window.projection, window.cursor, position);
+    };
+    const flush = async (): Promise<void> => {
+      for (const window of windows) await flushWindow(window);
     };
     const pump = async (): Promise<boolean> => {
       const events = await this.eventStore.readAll({ after: position, maxCount: this.rebuildBatchSize });
@@ -212,7 +214,13 @@ export class ProjectionRunner {
       }
       position = events[events.length - 1]!.position;
       replayed += events.length;
+      // A window of inserts only (one new document per event, as wallet transactions) gains nothing
+      // by waiting: it is written now, and the memory bound goes to the windows that do merge.
+      for (const window of windows) if (window.merger.size > 0 && window.merger.onlyInserts && !window.poisoned) await flushWindow(window);
       if (windows.reduce((pending, window) => pending + window.merger.size, 0) >= this.rebuildFlushDocs) await flush();
+      // Every promise above may already be settled (the embedded stores are synchronous): let
+      // timers, signals and I/O of this process run between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (options.onProgress) {
         const head = await this.eventStore.headPosition();
         const eventsPerSecond = Math.round((replayed * 1000) / Math.max(1, Date.now() - startedAt));
