@@ -78,6 +78,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendBatch: Database.Transaction<(items: readonly QueuedAppend[], now: number) => BatchOutcome>;
   private readonly readStreamRows: Database.Statement<[string, bigint, number], EventRow>;
   private readonly readAllRows: Database.Statement<[bigint, number], EventRow>;
+  private readonly tailRows: Database.Statement<[bigint, number], EventRow>;
   private readonly streamRevisionOf: Database.Statement<[string], bigint>;
   private readonly lastPosition: Database.Statement<[], bigint | null>;
 
@@ -112,10 +113,10 @@ export class SqliteEventStore implements EventStore {
       )
       .raw(true)
       .safeIntegers(true);
-    this.readAllRows = scanDb
-      .prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
-      .raw(true)
-      .safeIntegers(true);
+    const readAllSql = `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`;
+    this.readAllRows = scanDb.prepare<[bigint, number], EventRow>(readAllSql).raw(true).safeIntegers(true);
+    // Subscriptions mostly follow the head, whose pages the writer's cache holds: they read there.
+    this.tailRows = db.prepare<[bigint, number], EventRow>(readAllSql).raw(true).safeIntegers(true);
     this.streamRevisionOf = db
       .prepare<[string], bigint>('SELECT revision FROM streams WHERE stream_name = ?')
       .pluck()
@@ -148,10 +149,10 @@ export class SqliteEventStore implements EventStore {
       // once the WAL is fsync'd; the checkpoint only moves pages into the main file.
       db.pragma('wal_autocheckpoint = 10000');
       const migratedFrom = migrate(db);
-      // Replays and subscriptions read the log once, in order, through their own read-only
-      // connection with a small page cache: they would otherwise fill the writer's cache with event
-      // pages read once and push out the index pages appends look up (a rebuild of a million events
-      // kept ~64 MiB of them resident). WAL readers see every commit that returned before they start.
+      // readAll (replays: rebuild, verify, export) reads the log once, in order, through its own
+      // read-only connection with a small page cache: it would otherwise fill the writer's cache with
+      // event pages read once and push out the index pages appends look up (a rebuild of a million
+      // events kept ~64 MiB of them resident). WAL readers see every commit that returned before.
       if (!inMemory) {
         scanDb = new Database(file, { readonly: true, timeout: busyTimeoutMs });
         scanDb.pragma('cache_size = -2048');
@@ -193,7 +194,7 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = checkedPosition(options.after ?? 0n);
     const limit = checkedCount(options.maxCount ?? DEFAULT_READ_ALL_COUNT);
-    return this.readPage(after, limit);
+    return this.guard('reading all events', () => this.readAllRows.all(after, limit).map(toRecordedEvent));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent[]> {
@@ -271,8 +272,8 @@ export class SqliteEventStore implements EventStore {
     return outcome.settlements;
   }
 
-  private readPage(after: GlobalPosition, limit: number): RecordedEvent[] {
-    return this.guard('reading all events', () => this.readAllRows.all(after, limit).map(toRecordedEvent));
+  private readTail(after: GlobalPosition, limit: number): RecordedEvent[] {
+    return this.guard('reading all events', () => this.tailRows.all(after, limit).map(toRecordedEvent));
   }
 
   private async *subscription(
@@ -282,7 +283,7 @@ export class SqliteEventStore implements EventStore {
   ): AsyncGenerator<RecordedEvent[]> {
     let checkpoint = after;
     while (!signal?.aborted) {
-      const batch = this.readPage(checkpoint, maxBatch);
+      const batch = this.readTail(checkpoint, maxBatch);
       if (batch.length === 0) {
         await this.nextCommitOrPoll(signal);
         continue;
