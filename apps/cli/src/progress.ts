@@ -4,6 +4,7 @@
  */
 export class Progress {
   private lastDraw = 0;
+  private lastDone = -1;
   private readonly startedAt = Date.now();
 
   constructor(private readonly label: string, private readonly stream: NodeJS.WriteStream = process.stderr) {}
@@ -12,7 +13,10 @@ export class Progress {
     const now = Date.now();
     const interactive = this.stream.isTTY === true;
     if (now - this.lastDraw < (interactive ? 100 : 5_000) && done < total) return;
+    // The end is drawn once, however many parts of the job report it (a rebuild: each projection).
+    if (done >= total && done === this.lastDone) return;
     this.lastDraw = now;
+    this.lastDone = done;
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const rate = Math.round((done * 1000) / Math.max(1, now - this.startedAt));
     if (interactive) {
