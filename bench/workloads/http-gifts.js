@@ -33,23 +33,9 @@ function giftRequests(wallets, creators) {
   ];
 }
 
-async function oursRound({ tmp, round, wallets, creators, connections, warmupSec, durationSec, port }) {
-  const dataDir = join(tmp, `http-gifts-${round}`);
-  const seeded = await runWorker('seed.js', { dataDir, wallets, creators });
-  const server = await startServer([join(__dirname, '..', '..', 'dist/apps/api/src/main.js')], [], serverEnv(dataDir), port);
-  try {
-    const requests = giftRequests(wallets, creators);
-    const url = `http://127.0.0.1:${port}`;
-    await load({ url, connections, durationSec: warmupSec, requests });
-    const result = await load({ url, connections, durationSec, requests });
-    return { ...result, peak_rss_mb: server.peakRssMb(), storage: seeded.settings };
-  } finally {
-    await server.stop();
-  }
-}
-
-async function echoRound({ wallets, creators, connections, warmupSec, durationSec, port }) {
-  const server = await startServer([join(__dirname, '..', 'workers', 'echo-server.js')], [], {}, port);
+/** Starts a server, warms it up, measures it with the same gift requests, and stops it. */
+async function measureServer(command, env, { wallets, creators, connections, warmupSec, durationSec, port }) {
+  const server = await startServer(command, [], env, port);
   try {
     const requests = giftRequests(wallets, creators);
     const url = `http://127.0.0.1:${port}`;
@@ -59,21 +45,23 @@ async function echoRound({ wallets, creators, connections, warmupSec, durationSe
   } finally {
     await server.stop();
   }
+}
+
+async function oursRound(options) {
+  const dataDir = join(options.tmp, `http-gifts-${options.round}`);
+  const seeded = await runWorker('seed.js', { dataDir, wallets: options.wallets, creators: options.creators });
+  const result = await measureServer([join(__dirname, '..', '..', 'dist/apps/api/src/main.js')], serverEnv(dataDir), options);
+  return { ...result, storage: seeded.settings };
+}
+
+function echoRound(options) {
+  return measureServer([join(__dirname, '..', 'workers', 'echo-server.js')], {}, options);
 }
 
 /** Our HTTP edge with the gift command answered for free (workers/edge-floor-server.js). */
-async function edgeRound({ tmp, round, wallets, creators, connections, warmupSec, durationSec, port }) {
-  const dataDir = join(tmp, `http-edge-${round}`);
-  const server = await startServer([join(__dirname, '..', 'workers', 'edge-floor-server.js'), JSON.stringify({ dataDir })], [], serverEnv(dataDir), port);
-  try {
-    const requests = giftRequests(wallets, creators);
-    const url = `http://127.0.0.1:${port}`;
-    await load({ url, connections, durationSec: warmupSec, requests });
-    const result = await load({ url, connections, durationSec, requests });
-    return { ...result, peak_rss_mb: server.peakRssMb() };
-  } finally {
-    await server.stop();
-  }
+function edgeRound(options) {
+  const dataDir = join(options.tmp, `http-edge-${options.round}`);
+  return measureServer([join(__dirname, '..', 'workers', 'edge-floor-server.js'), JSON.stringify({ dataDir })], serverEnv(dataDir), options);
 }
 
 module.exports = { oursRound, echoRound, edgeRound, giftRequests };

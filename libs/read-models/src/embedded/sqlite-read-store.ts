@@ -147,22 +147,14 @@ export class SqliteReadStore implements ReadStore {
 
   async indexGeneration(projection: string, generation: number): Promise<void> {
     const definition = this.definitionOf(projection);
-    this.db.transaction(() => {
-      if (!this.checkpointRow(projection, generation)) {
-        throw new RangeError(`generation ${generation} of ${projection} was never prepared`);
-      }
-      for (const collection of definition.collections) createIndexes(this.db, collection, generation);
-    }).immediate();
+    this.db.transaction(() => this.indexPrepared(definition, generation)).immediate();
   }
 
   async activateGeneration(projection: string, generation: number): Promise<void> {
     const definition = this.definitionOf(projection);
     this.db.transaction(() => {
-      if (!this.checkpointRow(projection, generation)) {
-        throw new RangeError(`generation ${generation} of ${projection} was never prepared`);
-      }
       // Reads must never meet a generation without its indexes (a no-op after indexGeneration).
-      for (const collection of definition.collections) createIndexes(this.db, collection, generation);
+      this.indexPrepared(definition, generation);
       this.run('UPDATE active_generations SET generation = ? WHERE projection = ?', generation, projection);
       const older = this.statement('SELECT generation FROM projection_checkpoints WHERE projection = ? AND generation < ?')
         .all(projection, generation) as GenerationRow[];
@@ -208,6 +200,14 @@ export class SqliteReadStore implements ReadStore {
       this.owners.set(collection.name, projection.name);
     }
     this.definitions.set(projection.name, { name: projection.name, collections });
+  }
+
+  /** Builds the missing indexes of a generation that prepareGeneration (or init) created. */
+  private indexPrepared(definition: ProjectionDefinition, generation: number): void {
+    if (!this.checkpointRow(definition.name, generation)) {
+      throw new RangeError(`generation ${generation} of ${definition.name} was never prepared`);
+    }
+    for (const collection of definition.collections) createIndexes(this.db, collection, generation);
   }
 
   private checkCollections(projection: string, writes: readonly { collection: string }[]): void {
