@@ -84,7 +84,7 @@ export class SqliteEventStore implements EventStore {
 
   private constructor(
     private readonly db: Database.Database,
-    /** Reads of the whole log in order (readAll, subscriptions): see open(). The writer's own on ':memory:'. */
+    /** Where readAll replays read (see open()); the writer's own connection on ':memory:'. */
     private readonly scanDb: Database.Database,
     private readonly pollIntervalMs: number,
     maxBatchEvents: number,
