@@ -78,14 +78,11 @@ async function httpGifts(tmp) {
   }
   assertClean('http_gifts', ours);
   assertClean('http_gifts edge floor', edge);
-  const rate = summary(ours.map((r) => r.requestsPerSec));
-  const base = summary(echo.map((r) => r.requestsPerSec));
   return {
-    value: rate.median,
-    unit: 'gifts/s',
-    baseline: base.median,
-    baseline_name: 'bare Fastify route parsing and echoing the same JSON body (same autocannon settings)',
-    ratio: ratioOf(ours.map((r) => r.requestsPerSec), echo.map((r) => r.requestsPerSec)),
+    ...rateFields('gifts/s', 'bare Fastify route parsing and echoing the same JSON body (same autocannon settings)', {
+      ours: ours.map((r) => r.requestsPerSec),
+      baseline: echo.map((r) => r.requestsPerSec),
+    }),
     p99_ms: summary(ours.map((r) => r.p99_ms)).median,
     peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb ?? 0)),
     ...ceilingFields(
@@ -94,8 +91,6 @@ async function httpGifts(tmp) {
     ),
     ceiling_p99_ms: summary(edge.map((r) => r.p99_ms)).median,
     goal: GOALS.http_gifts,
-    ours: rate,
-    baselineRounds: base,
     p99_ms_rounds: summary(ours.map((r) => r.p99_ms)),
     p50_ms: summary(ours.map((r) => r.p50_ms)).median,
     baseline_p99_ms: summary(echo.map((r) => r.p99_ms)).median,
@@ -126,15 +121,12 @@ async function appendCommands(tmp) {
         `emmett ${Math.round(emmett.at(-1).commandsPerSec)}/s, SQLite ceiling at 64 per commit ${Math.round(ceiling.at(-1).commandsPerSec)}/s`,
     );
   }
-  const rate = summary(ours.map((r) => r.commandsPerSec));
-  const base = summary(raw.map((r) => r.commandsPerSec));
   const peer = summary(emmett.map((r) => r.commandsPerSec));
   return {
-    value: rate.median,
-    unit: 'commands/s',
-    baseline: base.median,
-    baseline_name: 'raw better-sqlite3 appends, WAL synchronous=FULL, one event per transaction',
-    ratio: ratioOf(ours.map((r) => r.commandsPerSec), raw.map((r) => r.commandsPerSec)),
+    ...rateFields('commands/s', 'raw better-sqlite3 appends, WAL synchronous=FULL, one event per transaction', {
+      ours: ours.map((r) => r.commandsPerSec),
+      baseline: raw.map((r) => r.commandsPerSec),
+    }),
     peer: peer.median,
     peer_name: 'Emmett 0.38.5 SQLite event store, CommandHandler with our wallet decider (one lane: see README)',
     peer_ratio: ratioOf(ours.map((r) => r.commandsPerSec), emmett.map((r) => r.commandsPerSec)),
@@ -144,8 +136,6 @@ async function appendCommands(tmp) {
     ),
     peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
     goal: GOALS.append_commands,
-    ours: rate,
-    baselineRounds: base,
     peerRounds: peer,
     commandsPerCommit: summary(ours.map((r) => r.commandsPerCommit)).median,
     storage: ours[0].settings,
@@ -181,14 +171,11 @@ async function rebuild(tmp) {
   // The best any rebuild of these read models could do: read+parse every event (the baseline) and
   // write the walletTransactions rows, with every other read model and all projecting for free.
   const ceilings = raw.map((r, i) => 1 / (1 / r.eventsPerSec + floors[i].writeSeconds / r.events));
-  const rate = summary(ours.map((r) => r.eventsPerSec));
-  const base = summary(raw.map((r) => r.eventsPerSec));
   return {
-    value: rate.median,
-    unit: 'events/s',
-    baseline: base.median,
-    baseline_name: 'raw better-sqlite3 iterate in position order + JSON.parse of data and metadata',
-    ratio: ratioOf(ours.map((r) => r.eventsPerSec), raw.map((r) => r.eventsPerSec)),
+    ...rateFields('events/s', 'raw better-sqlite3 iterate in position order + JSON.parse of data and metadata', {
+      ours: ours.map((r) => r.eventsPerSec),
+      baseline: raw.map((r) => r.eventsPerSec),
+    }),
     peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
     ...ceilingFields(
       'raw read+parse plus writing only the walletTransactions rows as a rebuild does (20,000 per transaction, then its index built), everything else free',
@@ -197,8 +184,6 @@ async function rebuild(tmp) {
     walletTransactionRows: floors[0].rows,
     walletTransactionsWriteSeconds: summary(floors.map((f) => f.writeSeconds)),
     goal: GOALS.rebuild,
-    ours: rate,
-    baselineRounds: base,
     seconds: summary(ours.map((r) => r.seconds)),
     events: generated.events,
     streams: generated.streams,
@@ -237,6 +222,13 @@ async function audit(tmp) {
 function ratioOf(ours, baseline) {
   const ratios = ours.map((v, i) => v / baseline[i]);
   return summary(ratios).median;
+}
+
+/** A rate workload's headline: medians over rounds, and the median of the per-round ratios. */
+function rateFields(unit, baselineName, { ours, baseline }) {
+  const rate = summary(ours);
+  const base = summary(baseline);
+  return { value: rate.median, unit, baseline: base.median, baseline_name: baselineName, ratio: ratioOf(ours, baseline), ours: rate, baselineRounds: base };
 }
 
 /** What the same rounds measured with everything but one unavoidable part taken away (README). */
