@@ -396,20 +396,21 @@ export class ProjectionRunner {
 
   /** After the projection threw firstError: the event's ops, or after maxAttempts failures the op that parks it. */
   private async projectWithRetry(projection: Projection, event: RecordedEvent, firstError: unknown, signal?: AbortSignal): Promise<DocOp[]> {
+    let error = firstError;
     for (let attempt = 1; ; attempt += 1) {
+      if (attempt >= this.maxAttempts) {
+        this.logParked(projection, event, error, attempt);
+        return [parkEventOp(projection.name, event, error, attempt, new Date())];
+      }
+      this.logger.warn(
+        { projection: projection.name, position: String(event.position), eventId: event.eventId, type: event.type, attempt, err: error },
+        'projection failed on an event; retrying',
+      );
+      await this.pause(attempt, signal);
       try {
-        if (attempt > 1) return projection.project(event);
-        throw firstError;
-      } catch (error) {
-        if (attempt >= this.maxAttempts) {
-          this.logParked(projection, event, error, attempt);
-          return [parkEventOp(projection.name, event, error, attempt, new Date())];
-        }
-        this.logger.warn(
-          { projection: projection.name, position: String(event.position), eventId: event.eventId, type: event.type, attempt, err: error },
-          'projection failed on an event; retrying',
-        );
-        await this.pause(attempt, signal);
+        return projection.project(event);
+      } catch (next) {
+        error = next;
       }
     }
   }
