@@ -49,7 +49,7 @@ export class SqliteReadStore implements ReadStore {
     // 32 MiB of page cache (SQLite's default is 2 MiB, and it grows only as pages are used): a
     // rebuild rewrites aggregate documents spread over the whole file once per window, and with the
     // default cache every such page was read back from the OS first (a million-event rebuild spent
-    // about twice the system time; bench/README.md).
+    // about twice the system time; bench/ANALYSIS.md).
     db.pragma('cache_size = -32768');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     migrate(db);
