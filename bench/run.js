@@ -14,6 +14,8 @@ const { oursRound, echoRound, edgeRound } = require('./workloads/http-gifts');
 const { seedAudit, auditRound } = require('./workloads/audit');
 
 const quick = process.argv.includes('--quick');
+const profile = process.argv.includes('--profile');
+const PROFILES = join(__dirname, 'results', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
 /** Full: the issue's sizes. Quick: same workloads, fewer rounds and shorter runs (smoke test). */
@@ -42,12 +44,19 @@ async function main() {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const report = { mode: quick ? 'quick' : 'full', startedAt: new Date(started).toISOString(), durationSec: Math.round((Date.now() - started) / 1000), machine: machine(), plan: PLAN, workloads };
+  const report = { mode: quick ? 'quick' : 'full', profiled: profile, startedAt: new Date(started).toISOString(), durationSec: Math.round((Date.now() - started) / 1000), machine: machine(), plan: PLAN, workloads };
   printTable(workloads);
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  const file = join(__dirname, 'results', quick ? 'quick.json' : 'latest.json');
+  // Profiled numbers are slowed by the profiler: they never replace a committed result.
+  const file = join(__dirname, 'results', profile ? 'profiled.json' : quick ? 'quick.json' : 'latest.json');
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${file} (${report.durationSec} s)`);
+  if (profile) console.log(`CPU profiles of ours in ${PROFILES}: node bench/profile-summary.js ${PROFILES}`);
+}
+
+/** Node flags for one of our processes: under --profile, a CPU profile per workload and round. */
+function oursNodeArgs(label) {
+  return profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, label)}`] : [];
 }
 
 function want(name) {
@@ -67,7 +76,7 @@ async function httpGifts(tmp) {
     // Alternate who goes first, so a slow spell on the machine does not always hit the same side.
     const runs = [
       async () => echo.push(await echoRound(options)),
-      async () => ours.push(await oursRound({ ...options, round })),
+      async () => ours.push(await oursRound({ ...options, round, nodeArgs: oursNodeArgs(`http_gifts-${round + 1}`) })),
       async () => edge.push(await edgeRound({ ...options, round })),
     ];
     for (const run of round % 2 === 0 ? runs : runs.reverse()) await run();
@@ -107,7 +116,10 @@ async function appendCommands(tmp) {
   const ceiling = [];
   for (let round = 0; round < PLAN.rounds; round++) {
     const runs = [
-      async () => ours.push(await runWorker('append-commands.js', { ...common, inflight: 64, dataDir: join(tmp, `append-ours-${round}`) })),
+      async () =>
+        ours.push(
+          await runWorker('append-commands.js', { ...common, inflight: 64, dataDir: join(tmp, `append-ours-${round}`) }, { nodeArgs: oursNodeArgs(`append_commands-${round + 1}`) }),
+        ),
       async () => ceiling.push(await runWorker('batch-ceiling.js', { ...common, perCommit: 64, dataDir: join(tmp, `append-ceiling-${round}`) })),
       async () => raw.push(await runWorker('raw-append.js', { ...common, warmup: 500, commands: Math.min(common.commands, 5000), dataDir: join(tmp, `append-raw-${round}`) })),
       async () =>
@@ -156,7 +168,7 @@ async function rebuild(tmp) {
     const readModelsFile = join(tmp, 'rebuild', `read-models-${round}.db`);
     const runs = [
       async () => {
-        ours.push(await runWorker('rebuild.js', { eventsFile, readModelsFile }, { timeoutMs: 900_000 }));
+        ours.push(await runWorker('rebuild.js', { eventsFile, readModelsFile }, { timeoutMs: 900_000, nodeArgs: oursNodeArgs(`rebuild-${round + 1}`) }));
         floors.push(await runWorker('write-floor.js', { readModelsFile, scratchFile: join(tmp, 'rebuild', 'floor.db') }));
       },
       async () => raw.push(await runWorker('raw-read.js', { eventsFile })),
@@ -196,7 +208,7 @@ async function audit(tmp) {
   const seed = await seedAudit({ tmp, events: 10_000 });
   const rounds = [];
   for (let round = 0; round < PLAN.rounds; round++) {
-    rounds.push(await auditRound({ tmp, round, seed, ...PLAN.audit, port: PORT }));
+    rounds.push(await auditRound({ tmp, round, seed, ...PLAN.audit, port: PORT, nodeArgs: oursNodeArgs(`audit_point_in_time-${round + 1}`) }));
     log(`audit round ${round + 1}: p99 ${rounds.at(-1).p99_ms} ms, ${Math.round(rounds.at(-1).requestsPerSec)}/s`);
   }
   assertClean('audit_point_in_time', rounds);

@@ -15,11 +15,11 @@ async function seedAudit({ tmp, events }) {
 }
 
 /** One connection, back to back: the latency an auditor sees, not a throughput contest. */
-async function auditRound({ tmp, round, seed, warmupSec, durationSec, port }) {
+async function auditRound({ tmp, round, seed, warmupSec, durationSec, port, nodeArgs = [] }) {
   const { cpSync } = require('node:fs');
   const dataDir = join(tmp, `audit-${round}`);
   cpSync(seed.dataDir, dataDir, { recursive: true });
-  const server = await startServer([join(__dirname, '..', '..', 'dist/apps/api/src/main.js')], [], serverEnv(dataDir), port);
+  const server = await startServer([join(__dirname, '..', '..', 'dist/apps/api/src/main.js')], nodeArgs, serverEnv(dataDir), port);
   try {
     const token = signJwt({ sub: 'bench-auditor', roles: ['auditor'], expiresInSeconds: 7200 }, SECRETS.AUTH_JWT_SECRET);
     const path = `/v1/audit/wallets/${seed.userId}/balance?at=${encodeURIComponent(seed.at)}`;

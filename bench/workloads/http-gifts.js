@@ -34,8 +34,8 @@ function giftRequests(wallets, creators) {
 }
 
 /** Starts a server, warms it up, measures it with the same gift requests, and stops it. */
-async function measureServer(command, env, { wallets, creators, connections, warmupSec, durationSec, port }) {
-  const server = await startServer(command, [], env, port);
+async function measureServer(command, env, { wallets, creators, connections, warmupSec, durationSec, port, nodeArgs = [] }) {
+  const server = await startServer(command, nodeArgs, env, port);
   try {
     const requests = giftRequests(wallets, creators);
     const url = `http://127.0.0.1:${port}`;

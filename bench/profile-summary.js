@@ -1,0 +1,118 @@
+'use strict';
+/**
+ * Reads V8 CPU profiles (`--cpu-prof`, or `npm run bench -- --profile`) and says where the time went:
+ * self time by place (our libs and apps, each package, Node's internals, GC, idle), the functions
+ * with the most self time, and those with the most time including what they call. Native work that
+ * better-sqlite3 does synchronously shows up as self time of the JS function that called it.
+ *
+ *   node bench/profile-summary.js <file.cpuprofile | directory> [--top=20] [--per=N]
+ *
+ * A directory is read recursively, one summary per profile (a server writes one per thread).
+ * --per=N divides times by N (requests, commands, events) and prints µs per unit instead of %.
+ */
+const { readdirSync, readFileSync, statSync } = require('node:fs');
+const { join, relative } = require('node:path');
+
+function profilesUnder(path) {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .flatMap((name) => profilesUnder(join(path, name)))
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .sort();
+}
+
+/** Microseconds of self time per node id. */
+function selfTimes(profile) {
+  const self = new Map();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  return self;
+}
+
+function placeOf({ url, functionName }) {
+  if (!url) return functionName.startsWith('(') ? functionName : `native ${functionName}`;
+  const inModules = url.lastIndexOf('node_modules/');
+  if (inModules >= 0) {
+    const [scope, name] = url.slice(inModules + 'node_modules/'.length).split('/');
+    return `package ${scope.startsWith('@') ? `${scope}/${name}` : scope}`;
+  }
+  if (url.startsWith('node:')) return `node ${url.slice('node:'.length).split('/').slice(0, 2).join('/')}`;
+  const inDist = url.indexOf('/dist/');
+  if (inDist >= 0) return `ours ${url.slice(inDist + '/dist/'.length).split('/').slice(0, 2).join('/')}`;
+  return `script ${url.split('/').slice(-2).join('/')}`;
+}
+
+function functionLabel({ url, functionName, lineNumber }) {
+  const where = url ? `${url.split('/').slice(-2).join('/')}:${lineNumber + 1}` : '';
+  return `${functionName || '(anonymous)'} ${where}`.trim();
+}
+
+function addTo(totals, key, micros) {
+  totals.set(key, (totals.get(key) ?? 0) + micros);
+}
+
+function summarise(profile) {
+  const self = selfTimes(profile);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const places = new Map();
+  const functions = new Map();
+  const inclusive = new Map();
+  let total = 0;
+  for (const [id, micros] of self) {
+    const frame = byId.get(id).callFrame;
+    total += micros;
+    addTo(places, placeOf(frame), micros);
+    addTo(functions, functionLabel(frame), micros);
+    // Each function on the stack once, however deep its recursion.
+    const onStack = new Set();
+    for (let at = id; at !== undefined; at = parentOf.get(at)) onStack.add(functionLabel(byId.get(at).callFrame));
+    for (const label of onStack) addTo(inclusive, label, micros);
+  }
+  return { total, places, functions, inclusive };
+}
+
+function print(title, totals, { total, top, per }) {
+  console.log(`  ${title}`);
+  const rows = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top);
+  for (const [label, micros] of rows) {
+    const amount = per ? `${(micros / per).toFixed(1).padStart(8)} µs` : `${((100 * micros) / total).toFixed(1).padStart(6)} %`;
+    console.log(`  ${amount}  ${label}`);
+  }
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const path = args.find((a) => !a.startsWith('--'));
+  const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const top = Number(option('top') ?? 20);
+  const per = option('per') === undefined ? undefined : Number(option('per'));
+  if (!path || !Number.isInteger(top) || top < 1 || (per !== undefined && !(per > 0))) {
+    console.error('usage: node bench/profile-summary.js <file.cpuprofile | directory> [--top=20] [--per=N]');
+    process.exit(2);
+  }
+  let files;
+  try {
+    files = profilesUnder(path);
+  } catch (error) {
+    console.error(`cannot read ${path}: ${error.message}`);
+    process.exit(1);
+  }
+  if (files.length === 0) {
+    console.error(`no .cpuprofile under ${path}`);
+    process.exit(1);
+  }
+  for (const file of files) {
+    const summary = summarise(JSON.parse(readFileSync(file, 'utf8')));
+    const busy = summary.total - (summary.places.get('(idle)') ?? 0);
+    console.log(`\n${relative(process.cwd(), file)}: ${(summary.total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy`);
+    const options = { total: summary.total, top, per };
+    print('self time by place', summary.places, options);
+    print('self time by function', summary.functions, options);
+    print('time including callees', summary.inclusive, options);
+  }
+}
+
+if (require.main === module) main();
+
+module.exports = { summarise, placeOf };
