@@ -94,11 +94,16 @@ export class SqliteReadStore implements ReadStore {
 
   async applyBatch(projection: string, ops: readonly DocOp[], position: bigint, generation?: number): Promise<boolean> {
     this.checkCollections(projection, ops);
-    return this.applyMergedBatch(projection, mergeDocOps(ops), position, generation);
+    return this.writeMerged(projection, mergeDocOps(ops), position, generation);
   }
 
   async applyMergedBatch(projection: string, merged: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean> {
     this.checkCollections(projection, merged);
+    return this.writeMerged(projection, merged, position, generation);
+  }
+
+  /** One batch of merged documents and the checkpoint, in one transaction (collections already checked). */
+  private writeMerged(projection: string, merged: readonly MergedDocOp[], position: bigint, generation?: number): boolean {
     return this.db.transaction((): boolean => {
       const target = generation ?? this.activeGenerationNow(projection);
       const row = this.checkpointRow(projection, target);

@@ -153,11 +153,16 @@ export class MongoReadStore implements ReadStore {
   async applyBatch(projection: string, ops: readonly DocOp[], position: bigint, generation?: number): Promise<boolean> {
     this.checkCollections(projection, ops);
     // Merging and validating before the transaction: a bad op rejects the batch with nothing written.
-    return this.applyMergedBatch(projection, mergeDocOps(ops), position, generation);
+    return this.writeMerged(projection, mergeDocOps(ops), position, generation);
   }
 
   async applyMergedBatch(projection: string, docs: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean> {
     this.checkCollections(projection, docs);
+    return this.writeMerged(projection, docs, position, generation);
+  }
+
+  /** One batch of merged documents and the checkpoint, in one transaction (collections already checked). */
+  private async writeMerged(projection: string, docs: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean> {
     const merged = groupByCollection(docs);
     const storedPosition = positionToLong(position);
 
