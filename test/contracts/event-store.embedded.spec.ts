@@ -10,6 +10,9 @@ import {
   StoreUnavailableError,
   WrongExpectedRevisionError,
 } from '../../libs/event-store/src/event-store.port';
+import { Worker } from 'node:worker_threads';
+import { AppendThread } from '../../libs/event-store/src/embedded/append-thread';
+import { serializeEvent } from '../../libs/event-store/src/embedded/event-rows';
 import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
 import { eventStoreContract } from './event-store.contract';
 
@@ -23,10 +26,18 @@ eventStoreContract('embedded SQLite', async () => {
   return { store, close: () => store.close() };
 });
 
-describe('SqliteEventStore (embedded only)', () => {
+eventStoreContract('embedded SQLite with an append thread', async () => {
+  const store = SqliteEventStore.open({ file: freshFile(), appendThread: true });
+  return { store, close: () => store.close() };
+});
+
+describe.each([
+  ['committing on the event loop', false],
+  ['committing on an append thread', true],
+])('SqliteEventStore (embedded only), %s', (_mode, appendThread) => {
   const opened: SqliteEventStore[] = [];
   const open = (file: string, pollIntervalMs?: number) => {
-    const store = SqliteEventStore.open({ file, pollIntervalMs });
+    const store = SqliteEventStore.open({ file, pollIntervalMs, appendThread: appendThread && file !== ':memory:' });
     opened.push(store);
     return store;
   };
@@ -69,7 +80,7 @@ describe('SqliteEventStore (embedded only)', () => {
     raw.pragma('user_version = 99');
     raw.close();
 
-    expect(() => SqliteEventStore.open({ file })).toThrow(StoreUnavailableError);
+    expect(() => SqliteEventStore.open({ file, appendThread })).toThrow(StoreUnavailableError);
   });
 
   it('opens in memory for unit tests', async () => {
@@ -177,6 +188,35 @@ describe('SqliteEventStore (embedded only)', () => {
       await expect(store.headPosition()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(await open(file).streamRevision('wallet-closing')).toBe(0n);
+    });
+
+    it('commits what arrives while a batch is in flight in the next batch, in order', async () => {
+      const store = open(freshFile());
+      const first = store.appendToStream('wallet-pipelined', [anEvent()], { expectedRevision: 'no_stream' });
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = store.appendToStream('wallet-pipelined', [anEvent()], { expectedRevision: 0n });
+      const third = store.appendToStream('wallet-pipelined', [anEvent()], { expectedRevision: 1n });
+
+      const results = await Promise.all([first, second, third]);
+
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([0n, 1n, 2n]);
+      expect(results.map((r) => r.position)).toEqual([1n, 2n, 3n]);
+      expect(store.stats().transactions).toBe(2);
+    });
+
+    it('acknowledges an append only once another connection can read it', async () => {
+      const file = freshFile();
+      const store = open(file);
+      const other = new Database(file, { readonly: true });
+      try {
+        const appended = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.appendToStream(`wallet-visible-${i}`, [anEvent()], { expectedRevision: 'no_stream' })),
+        );
+        const count = other.prepare('SELECT COUNT(*) FROM events WHERE position <= ?').pluck().get(appended.at(-1)!.position);
+        expect(count).toBe(20);
+      } finally {
+        other.close();
+      }
     });
   });
 
@@ -297,6 +337,42 @@ describe('SqliteEventStore (embedded only)', () => {
 
       await expect(next).rejects.toBeInstanceOf(StoreUnavailableError);
     });
+  });
+});
+
+describe('SqliteEventStore with an append thread (thread only)', () => {
+  it("refuses ':memory:', which another thread cannot open", () => {
+    expect(() => SqliteEventStore.open({ file: ':memory:', appendThread: true })).toThrow(TypeError);
+  });
+
+  it('rejects appends with StoreUnavailableError when the thread cannot open the file', async () => {
+    const thread = AppendThread.start({ file: join(dir, 'missing', 'events.db'), busyTimeoutMs: 100, maxBatchEvents: 5000 });
+    try {
+      const error = await thread.commit([{ streamName: 'wallet-x', expectedRevision: 'any', events: [] }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect((error as Error).message).toMatch(/opening .*events\.db for appends failed/);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('settles the batch in flight and refuses later ones when the thread dies', async () => {
+    const file = freshFile();
+    await SqliteEventStore.open({ file }).close();
+    const thread = AppendThread.start({ file, busyTimeoutMs: 100, maxBatchEvents: 5000 });
+    const worker = (thread as unknown as { worker: Worker }).worker;
+    const inFlight = thread
+      .commit([{ streamName: 'wallet-dying', expectedRevision: 'any', events: [serializeEvent(anEvent())] }])
+      .then(
+        () => 'committed',
+        (error: unknown) => (error instanceof StoreUnavailableError ? 'rejected' : `unexpected ${String(error)}`),
+      );
+
+    await worker.terminate();
+
+    // Either it committed before the thread died or it was rejected; it never hangs.
+    expect(['committed', 'rejected']).toContain(await inFlight);
+    await expect(thread.commit([])).rejects.toThrow(/append thread .* stopped/);
   });
 });
 

@@ -71,4 +71,93 @@ describe('GroupCommitQueue', () => {
 
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });
+
+  describe('with a commit that settles later (another thread)', () => {
+    /** A commit whose batches the test settles by hand, one at a time. */
+    function manualCommit() {
+      const batches: number[][] = [];
+      const settles: Array<(outcome: Settlement<number>[] | Error) => void> = [];
+      const commit = (items: readonly number[]) => {
+        batches.push([...items]);
+        return new Promise<Settlement<number>[]>((resolve, reject) => {
+          settles.push((outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
+        });
+      };
+      const succeed = (i: number) => settles[i]!(batches[i]!.map((n) => ({ ok: true, value: n * 10 })));
+      return { batches, settles, commit, succeed };
+    }
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('hands the next turn over without waiting for the batch in flight, and settles each batch with its own outcome', async () => {
+      const manual = manualCommit();
+      const queue = new GroupCommitQueue<number, number>(manual.commit, { maxBatchWeight: 100 });
+
+      const first = queue.enqueue(1);
+      await turn();
+      const later = [2, 3, 4].map((n) => queue.enqueue(n));
+      await turn();
+      expect(manual.batches).toEqual([[1], [2, 3, 4]]);
+      expect(queue.size).toBe(0);
+
+      manual.succeed(1);
+      expect(await Promise.all(later)).toEqual([20, 30, 40]);
+      manual.succeed(0);
+      expect(await first).toBe(10);
+    });
+
+    it('rejects every item of a batch whose commit rejects, and goes on with the next batch', async () => {
+      const manual = manualCommit();
+      const queue = new GroupCommitQueue<number, number>(manual.commit, { maxBatchWeight: 100 });
+      const failure = new Error('append thread exited');
+
+      const doomed = [1, 2].map((n) => queue.enqueue(n));
+      await turn();
+      const next = queue.enqueue(3);
+      manual.settles[0]!(failure);
+
+      expect(await Promise.allSettled(doomed)).toEqual([
+        { status: 'rejected', reason: failure },
+        { status: 'rejected', reason: failure },
+      ]);
+      await turn();
+      expect(manual.batches).toEqual([[1, 2], [3]]);
+      manual.succeed(1);
+      expect(await next).toBe(30);
+    });
+
+    it('hands over batches of at most maxBatchWeight', async () => {
+      const manual = manualCommit();
+      const queue = new GroupCommitQueue<number, number>(manual.commit, { maxBatchWeight: 2 });
+
+      const all = [1, 2, 3, 4, 5].map((n) => queue.enqueue(n));
+      expect(manual.batches).toEqual([[1, 2], [3, 4]]);
+      await turn();
+      expect(manual.batches).toEqual([[1, 2], [3, 4], [5]]);
+      [0, 1, 2].forEach(manual.succeed);
+
+      expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50]);
+    });
+
+    it('drain resolves only after every batch in flight has settled', async () => {
+      const manual = manualCommit();
+      const queue = new GroupCommitQueue<number, number>(manual.commit, { maxBatchWeight: 100 });
+      const settled: number[] = [];
+
+      void queue.enqueue(1).then((v) => settled.push(v));
+      await turn();
+      void queue.enqueue(2).then((v) => settled.push(v));
+      let drained = false;
+      const draining = queue.drain().then(() => (drained = true));
+
+      await turn();
+      manual.succeed(1);
+      await turn();
+      expect(drained).toBe(false);
+      manual.succeed(0);
+      await draining;
+
+      expect(settled).toEqual([20, 10]);
+      expect(queue.size).toBe(0);
+    });
+  });
 });

@@ -15,7 +15,8 @@ import {
   StreamRevision,
   SubscribeOptions,
 } from '../event-store.port';
-import { AppendWriter, QueuedAppend } from './append-writer';
+import { batchTransaction, BatchOutcome, configureWriteConnection, QueuedAppend, summarize } from './append-writer';
+import { AppendThread } from './append-thread';
 import { EVENT_COLUMNS, EventRow, serializeEvent, toRecordedEvent } from './event-rows';
 import { GroupCommitQueue, Settlement } from './group-commit-queue';
 import { migrate, SCHEMA_VERSION } from './schema';
@@ -38,13 +39,19 @@ export type SqliteEventStoreOptions = {
   maxBatchEvents?: number;
   /** How long to wait for another connection's write lock before giving up. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Commit appends on a worker thread that owns the write connection, so this event loop never
+   * waits in COMMIT for the fsync (what a server wants; a file only, not ':memory:'). Acknowledged
+   * appends are on disk either way. Default false: one thread, as scripts and tests want.
+   */
+  appendThread?: boolean;
 };
 
 /** Counters since open; tests assert on them, operators watch them. */
 export type SqliteEventStoreStats = {
   /** Group-commit transactions committed. */
   transactions: number;
-  /** Group-commit transactions rolled back (every append of such a batch was rejected). */
+  /** Group-commit transactions that failed (every append of such a batch was rejected). */
   failedTransactions: number;
   /** Appends acknowledged, including idempotent retries. */
   appends: number;
@@ -64,8 +71,6 @@ export type SqliteStorageSettings = {
 const DEFAULT_READ_ALL_COUNT = 1000;
 const DEFAULT_MAX_BATCH = 1000;
 
-type BatchOutcome = { settlements: Settlement<AppendResult>[]; written: number; acknowledged: number };
-
 /**
  * The embedded EventStore: an append-only SQLite table, durable on acknowledgement (WAL with
  * synchronous = FULL), appends group-committed so one fsync serves every caller of an event-loop turn.
@@ -75,7 +80,8 @@ export class SqliteEventStore implements EventStore {
   private readonly counters: SqliteEventStoreStats = { transactions: 0, failedTransactions: 0, appends: 0, events: 0 };
   private readonly commits = new EventEmitter();
   private readonly queue: GroupCommitQueue<QueuedAppend, AppendResult>;
-  private readonly appendBatch: Database.Transaction<(items: readonly QueuedAppend[], now: number) => BatchOutcome>;
+  /** The group commit on this thread; null when an AppendThread commits instead. */
+  private readonly appendBatch: ReturnType<typeof batchTransaction> | null;
   private readonly readStreamRows: Database.Statement<[string, bigint, number], EventRow>;
   private readonly readAllRows: Database.Statement<[bigint, number], EventRow>;
   private readonly tailRows: Database.Statement<[bigint, number], EventRow>;
@@ -88,21 +94,12 @@ export class SqliteEventStore implements EventStore {
     private readonly scanDb: Database.Database,
     private readonly pollIntervalMs: number,
     maxBatchEvents: number,
+    private readonly appendThread: AppendThread | null,
     private readonly logger?: EventStoreLogger,
   ) {
     // Every idle subscriber listens; many projections in one process are normal, not a leak.
     this.commits.setMaxListeners(0);
-    const writer = new AppendWriter(db);
-    this.appendBatch = db.transaction((items: readonly QueuedAppend[], now: number): BatchOutcome => {
-      const outcome: BatchOutcome = { settlements: [], written: 0, acknowledged: 0 };
-      for (const item of items) {
-        const { settlement, written } = writer.apply(item, now);
-        outcome.settlements.push(settlement);
-        outcome.written += written;
-        if (settlement.ok) outcome.acknowledged += 1;
-      }
-      return outcome;
-    });
+    this.appendBatch = appendThread ? null : batchTransaction(db);
     this.queue = new GroupCommitQueue((items) => this.commitBatch(items), {
       maxBatchWeight: maxBatchEvents,
       weigh: (item) => item.events.length,
@@ -128,6 +125,7 @@ export class SqliteEventStore implements EventStore {
     const { file, logger } = options;
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const inMemory = file === ':memory:';
+    if (inMemory && options.appendThread) throw new TypeError("appendThread needs a file: another thread cannot open this one's ':memory:' database");
     if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
     let db: Database.Database | undefined;
     let scanDb: Database.Database | undefined;
@@ -137,17 +135,8 @@ export class SqliteEventStore implements EventStore {
       if (!inMemory && journalMode !== 'wal') {
         throw new StoreUnavailableError(`embedded event store: ${file} cannot use WAL (journal_mode is ${String(journalMode)})`);
       }
-      // In WAL mode SQLite's default (NORMAL) skips the fsync per commit; an acknowledged append must be on disk.
-      db.pragma('synchronous = FULL');
-      db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-      db.pragma('foreign_keys = ON');
-      // 64 MiB of page cache keeps the event-id index hot for large logs.
-      db.pragma('cache_size = -65536');
-      // Checkpoint the WAL every ~40 MiB instead of every ~4 MiB: a batch of concurrent appends
-      // dirties scattered index pages, and the same hot pages are then copied back once instead of
-      // many times (append_commands +10-15 % in bench/). Durability is unchanged: a commit is on disk
-      // once the WAL is fsync'd; the checkpoint only moves pages into the main file.
-      db.pragma('wal_autocheckpoint = 10000');
+      // This connection appends unless an append thread does; it migrates and reads either way.
+      configureWriteConnection(db, busyTimeoutMs);
       const migratedFrom = migrate(db);
       // readAll (replays: rebuild, verify, export) reads the log once, in order, through its own
       // read-only connection with a small page cache: it would otherwise fill the writer's cache with
@@ -157,13 +146,16 @@ export class SqliteEventStore implements EventStore {
         scanDb = new Database(file, { readonly: true, timeout: busyTimeoutMs });
         scanDb.pragma('cache_size = -2048');
       }
-      logger?.info({ file, schemaVersion: SCHEMA_VERSION, migratedFrom }, 'embedded event store opened');
+      logger?.info({ file, schemaVersion: SCHEMA_VERSION, migratedFrom, appendThread: options.appendThread === true }, 'embedded event store opened');
     } catch (error) {
       scanDb?.close();
       db?.close();
       throw toStoreUnavailable(error, `opening ${file}`);
     }
-    return new SqliteEventStore(db, scanDb ?? db, options.pollIntervalMs ?? 200, options.maxBatchEvents ?? 5000, logger);
+    // Started after the migration, so the thread opens a file whose schema is current.
+    const maxBatchEvents = options.maxBatchEvents ?? 5000;
+    const appendThread = options.appendThread ? AppendThread.start({ file, busyTimeoutMs, maxBatchEvents }) : null;
+    return new SqliteEventStore(db, scanDb ?? db, options.pollIntervalMs ?? 200, maxBatchEvents, appendThread, logger);
   }
 
   async appendToStream(
@@ -217,8 +209,9 @@ export class SqliteEventStore implements EventStore {
     if (this.state !== 'open') return;
     this.state = 'closing';
     try {
-      this.queue.flush();
+      await this.queue.drain();
     } finally {
+      await this.appendThread?.close();
       if (this.scanDb !== this.db) this.scanDb.close();
       this.db.close();
       this.state = 'closed';
@@ -252,19 +245,33 @@ export class SqliteEventStore implements EventStore {
     }));
   }
 
-  private commitBatch(items: readonly QueuedAppend[]): Settlement<AppendResult>[] {
+  private commitBatch(items: readonly QueuedAppend[]): Settlement<AppendResult>[] | Promise<Settlement<AppendResult>[]> {
+    if (!this.appendBatch) {
+      return this.appendThread!.commit(items).then(
+        (outcome) => this.committed(outcome),
+        (error: unknown) => {
+          throw this.rolledBack(items, error);
+        },
+      );
+    }
     let outcome: BatchOutcome;
     try {
       // IMMEDIATE takes the write lock first, so revision checks cannot race another process.
-      outcome = this.appendBatch.immediate(items, Date.now());
+      outcome = summarize(this.appendBatch.immediate(items, Date.now()));
     } catch (error) {
-      this.counters.failedTransactions += 1;
-      this.logger?.error(
-        { err: error, appends: items.length },
-        'embedded event store: batch rolled back, none of its appends was written',
-      );
-      throw toStoreUnavailable(error, `committing ${items.length} appends`);
+      throw this.rolledBack(items, error);
     }
+    return this.committed(outcome);
+  }
+
+  /** Every append of the batch is rejected: rolled back, or (the append thread died in it) not known to be written. */
+  private rolledBack(items: readonly QueuedAppend[], error: unknown): StoreUnavailableError {
+    this.counters.failedTransactions += 1;
+    this.logger?.error({ err: error, appends: items.length }, 'embedded event store: batch failed, none of its appends was acknowledged');
+    return toStoreUnavailable(error, `committing ${items.length} appends`);
+  }
+
+  private committed(outcome: BatchOutcome): Settlement<AppendResult>[] {
     this.counters.transactions += 1;
     this.counters.appends += outcome.acknowledged;
     this.counters.events += outcome.written;

@@ -1,0 +1,214 @@
+import { extname, join } from 'node:path';
+import { isMainThread, MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import {
+  AppendResult,
+  DuplicateEventIdError,
+  ExpectedRevision,
+  StoreUnavailableError,
+  StreamRevision,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+import { AppendOutcome, batchTransaction, BatchOutcome, configureWriteConnection, QueuedAppend, summarize } from './append-writer';
+import type { Settlement } from './group-commit-queue';
+import { startWorker } from './source-worker';
+import { toStoreUnavailable } from './sqlite-errors';
+
+type ThreadData = { role: 'coinstream-append-thread'; file: string; busyTimeoutMs: number; maxBatchEvents: number };
+type CommitMessage = { type: 'commit'; id: number; items: readonly QueuedAppend[] };
+type ToThread = CommitMessage | { type: 'close' };
+/** A rejected append, as it crosses threads (a structured clone keeps no classes). */
+type RejectedAppend =
+  | { kind: 'wrong_revision'; streamName: string; expected: ExpectedRevision; actual: StreamRevision | 'no_stream' }
+  | { kind: 'duplicate_event_id'; eventId: string; streamName: string }
+  | { kind: 'other'; message: string };
+type SettlementMessage = { ok: true; value: AppendResult } | { ok: false; error: RejectedAppend };
+type FromThread =
+  | { type: 'committed'; id: number; settlements: SettlementMessage[]; written: number; acknowledged: number }
+  | { type: 'failed'; id: number; message: string };
+
+type Waiting = { resolve: (outcome: BatchOutcome) => void; reject: (error: unknown) => void };
+
+/**
+ * The embedded store's writer on a worker thread: it owns the connection that appends and runs
+ * each group commit there, so the event loop that serves requests never waits in COMMIT for the
+ * fsync. A batch is acknowledged (its promise resolves) only after its transaction committed, that
+ * is after the fsync; readers on other connections see it from then on, never before. Batches that
+ * queue up while a transaction runs are committed together in the next one, so the thread goes
+ * from one fsync to the next without waiting for the event loop to send more.
+ *
+ * If the thread dies, the batch in flight and every later one reject with StoreUnavailableError:
+ * whether the batch in flight committed is unknown, and a retry with the same event ids finds out.
+ */
+export class AppendThread {
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
+  private lastError: Error | null = null;
+  private exited: StoreUnavailableError | null = null;
+  private closed: Promise<void> | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly file: string,
+  ) {
+    // An idle writer does not keep the process alive; a commit in flight does (ref in commit()).
+    worker.unref();
+    worker.on('message', (message: FromThread) => this.settle(message));
+    worker.on('error', (error) => (this.lastError = error));
+    worker.on('exit', (code) => {
+      const why = this.lastError ? `: ${this.lastError.message}` : '';
+      this.exited = new StoreUnavailableError(`embedded event store: the append thread of ${this.file} stopped (exit code ${code})${why}`);
+      for (const waiting of this.waiting.values()) waiting.reject(this.exited);
+      this.waiting.clear();
+    });
+  }
+
+  static start(options: { file: string; busyTimeoutMs: number; maxBatchEvents: number }): AppendThread {
+    const data: ThreadData = { role: 'coinstream-append-thread', ...options };
+    return new AppendThread(startWorker(join(__dirname, `append-thread${extname(__filename)}`), data), options.file);
+  }
+
+  /** Runs one group commit on the thread; rejects with StoreUnavailableError when nothing of it was written. */
+  commit(items: readonly QueuedAppend[]): Promise<BatchOutcome> {
+    if (this.exited) return Promise.reject(this.exited);
+    if (this.closed) return Promise.reject(new StoreUnavailableError('embedded event store: the append thread is closed'));
+    const id = this.nextId++;
+    return new Promise<BatchOutcome>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      if (this.waiting.size === 1) this.worker.ref();
+      this.worker.postMessage({ type: 'commit', id, items } satisfies ToThread);
+    });
+  }
+
+  /** Ends the thread after the commits it was given; resolves once it has exited. */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
+      this.worker.ref();
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage({ type: 'close' } satisfies ToThread);
+    });
+    return this.closed;
+  }
+
+  private settle(message: FromThread): void {
+    const waiting = this.waiting.get(message.id);
+    if (!waiting) return;
+    this.waiting.delete(message.id);
+    if (this.waiting.size === 0) this.worker.unref();
+    if (message.type === 'failed') {
+      waiting.reject(new StoreUnavailableError(message.message));
+      return;
+    }
+    waiting.resolve({
+      settlements: message.settlements.map(
+        (s): Settlement<AppendResult> => (s.ok ? s : { ok: false, error: rejectionError(s.error) }),
+      ),
+      written: message.written,
+      acknowledged: message.acknowledged,
+    });
+  }
+}
+
+function rejectionMessage(error: unknown): RejectedAppend {
+  if (error instanceof WrongExpectedRevisionError) {
+    return { kind: 'wrong_revision', streamName: error.streamName, expected: error.expected, actual: error.actual };
+  }
+  if (error instanceof DuplicateEventIdError) return { kind: 'duplicate_event_id', eventId: error.eventId, streamName: error.streamName };
+  return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
+}
+
+function rejectionError(rejected: RejectedAppend): Error {
+  switch (rejected.kind) {
+    case 'wrong_revision':
+      return new WrongExpectedRevisionError(rejected.streamName, rejected.expected, rejected.actual);
+    case 'duplicate_event_id':
+      return new DuplicateEventIdError(rejected.eventId, rejected.streamName);
+    default:
+      return new Error(rejected.message);
+  }
+}
+
+/**
+ * Inside the thread: the write connection. Commit messages are taken in arrival order; those that
+ * queued up while a transaction ran go into the next one together (up to maxBatchEvents events),
+ * and each is answered with its own settlements.
+ */
+function runInThread(data: ThreadData): void {
+  const port = parentPort!;
+  let db: Database.Database | null = null;
+  let commitBatch: ReturnType<typeof batchTransaction> | null = null;
+  let openFailure = '';
+  try {
+    db = new Database(data.file, { timeout: data.busyTimeoutMs, fileMustExist: true });
+    configureWriteConnection(db, data.busyTimeoutMs);
+    commitBatch = batchTransaction(db);
+  } catch (error) {
+    db?.close();
+    db = null;
+    openFailure = toStoreUnavailable(error, `opening ${data.file} for appends`).message;
+  }
+  const queued: ToThread[] = [];
+  port.on('message', (message: ToThread) => {
+    queued.push(message, ...waitingMessages(port));
+    while (queued.length > 0) {
+      if (queued[0]!.type === 'close') {
+        db?.close();
+        port.close();
+        return;
+      }
+      const batch = takeCommits(queued, data.maxBatchEvents);
+      for (const reply of commitTogether(batch)) port.postMessage(reply);
+      queued.push(...waitingMessages(port));
+    }
+  });
+
+  function commitTogether(batch: readonly CommitMessage[]): FromThread[] {
+    if (!commitBatch) return batch.map((m): FromThread => ({ type: 'failed', id: m.id, message: openFailure }));
+    const items = batch.flatMap((m) => m.items);
+    let outcomes: AppendOutcome[];
+    try {
+      // IMMEDIATE takes the write lock first, so revision checks cannot race another process.
+      outcomes = commitBatch.immediate(items, Date.now());
+    } catch (error) {
+      const message = toStoreUnavailable(error, `committing ${items.length} appends`).message;
+      return batch.map((m): FromThread => ({ type: 'failed', id: m.id, message }));
+    }
+    let at = 0;
+    return batch.map((m): FromThread => {
+      const { settlements, written, acknowledged } = summarize(outcomes.slice(at, at + m.items.length));
+      at += m.items.length;
+      return {
+        type: 'committed',
+        id: m.id,
+        settlements: settlements.map((s): SettlementMessage => (s.ok ? s : { ok: false, error: rejectionMessage(s.error) })),
+        written,
+        acknowledged,
+      };
+    });
+  }
+}
+
+/** The messages that arrived while this thread was busy, without waiting for their events. */
+function waitingMessages(port: MessagePort): ToThread[] {
+  const messages: ToThread[] = [];
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) messages.push(next.message as ToThread);
+  return messages;
+}
+
+/** The commit messages at the head of the queue, up to maxEvents events (at least one message). */
+function takeCommits(queued: ToThread[], maxEvents: number): CommitMessage[] {
+  const batch: CommitMessage[] = [];
+  let events = 0;
+  while (queued.length > 0 && queued[0]!.type === 'commit') {
+    const next = queued[0] as CommitMessage;
+    const weight = next.items.reduce((sum, item) => sum + item.events.length, 0);
+    if (batch.length > 0 && events + weight > maxEvents) break;
+    batch.push(next);
+    events += weight;
+    queued.shift();
+  }
+  return batch;
+}
+
+if (!isMainThread && (workerData as ThreadData | undefined)?.role === 'coinstream-append-thread') runInThread(workerData as ThreadData);
