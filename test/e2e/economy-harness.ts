@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../../libs/runtime/src/config';
-import { EconomyRuntime } from '../../libs/runtime/src/economy-runtime';
+import { EconomyRuntime, type RuntimeOptions } from '../../libs/runtime/src/economy-runtime';
 import { silentLogger } from '../../libs/application/src/logger';
 import { signJwt, type Role } from '../../libs/application/src/auth/jwt';
 import { signWebhook } from '../../libs/application/src/auth/webhook-signature';
@@ -30,7 +30,8 @@ export class EconomyHarness {
     private readonly dataDir: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<EconomyHarness> {
+  /** `runtime` as the api's main passes it (e.g. the embedded default's worker threads), or none. */
+  static async start(env: Record<string, string> = {}, runtime: RuntimeOptions = {}): Promise<EconomyHarness> {
     const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'coinstream-e2e-'));
     const config = loadConfig({
       NODE_ENV: 'test',
@@ -42,9 +43,9 @@ export class EconomyHarness {
         : {}),
       ...env,
     });
-    const runtime = await EconomyRuntime.open(config, silentLogger);
-    const app = await createApp(runtime);
-    return new EconomyHarness(app, runtime, dataDir);
+    const opened = await EconomyRuntime.open(config, silentLogger, runtime);
+    const app = await createApp(opened);
+    return new EconomyHarness(app, opened, dataDir);
   }
 
   /** A user id unique to this run. */

@@ -1,9 +1,13 @@
 import { EconomyHarness } from './economy-harness';
 
-describe('the coin economy end to end', () => {
+describe.each([
+  ['on one thread', {}],
+  // What `npm start` runs on the embedded default: projections and appends' commits on worker threads.
+  ['with the api’s worker threads', { projectorThread: true, appendThread: true }],
+])('the coin economy end to end, %s', (_threads, runtime) => {
   let h: EconomyHarness;
   beforeAll(async () => {
-    h = await EconomyHarness.start();
+    h = await EconomyHarness.start({}, runtime);
   });
   afterAll(async () => {
     await h.stop();

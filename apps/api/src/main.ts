@@ -2,11 +2,15 @@ import { pino } from 'pino';
 import { loadConfigOrExit, openRuntimeOrExit } from '../../../libs/runtime/src/startup';
 import { createApp } from './create-app';
 
-/** `npm start`: the api, with the projections and the diamonds reactor in the same process by default. */
+/**
+ * `npm start`: the api, with the projections and the diamonds reactor in the same process by
+ * default. On the embedded storage the projections and the appends' commits each run on a worker
+ * thread, so the event loop serving requests waits for neither.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('Coinstream');
   const logger = pino({ level: config.logLevel, base: { service: 'coinstream-api' } });
-  const runtime = await openRuntimeOrExit('Coinstream', config, logger, { projectorThread: true });
+  const runtime = await openRuntimeOrExit('Coinstream', config, logger, { projectorThread: true, appendThread: true });
   const app = await createApp(runtime);
 
   let stopping = false;

@@ -20,6 +20,8 @@ export type RuntimeOptions = {
   runProjector?: boolean;
   /** Embedded storage: run the projections on a worker thread (a second core) rather than on this one. */
   projectorThread?: boolean;
+  /** Embedded storage: commit appends on a worker thread, so this event loop never waits for the fsync. */
+  appendThread?: boolean;
 };
 
 /**
@@ -43,7 +45,7 @@ export class EconomyRuntime {
 
   static async open(config: AppConfig, logger: Logger, options: RuntimeOptions = {}): Promise<EconomyRuntime> {
     const catalog = loadCatalog(config);
-    const { eventStore, readStore } = await openStores(config, logger);
+    const { eventStore, readStore } = await openStores(config, logger, options.appendThread === true);
     try {
       await readStore.init([...allProjections, { name: DIAMONDS_REACTOR, collections: [] }]);
       const executor = new CommandExecutor(eventStore, {
@@ -157,11 +159,11 @@ function loadCatalog(config: AppConfig): Catalog {
   }
 }
 
-async function openStores(config: AppConfig, logger: Logger): Promise<{ eventStore: EventStore; readStore: ReadStore }> {
+async function openStores(config: AppConfig, logger: Logger, appendThread: boolean): Promise<{ eventStore: EventStore; readStore: ReadStore }> {
   if (config.storage.kind === 'embedded') {
     mkdirSync(config.storage.dataDir, { recursive: true });
     const { eventsFile, readModelsFile } = embeddedFiles(config.storage.dataDir);
-    const eventStore = SqliteEventStore.open({ file: eventsFile, logger });
+    const eventStore = SqliteEventStore.open({ file: eventsFile, logger, appendThread });
     const readStore = SqliteReadStore.open({ file: readModelsFile });
     return { eventStore, readStore };
   }

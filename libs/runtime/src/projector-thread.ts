@@ -1,8 +1,9 @@
 import { extname, join } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import type { GlobalPosition } from '../../event-store/src/event-store.port';
 import { SqliteEventStore } from '../../event-store/src/embedded/sqlite-event-store';
+import { startWorker } from '../../event-store/src/embedded/source-worker';
 import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-store';
 import { allProjections } from '../../read-models/src/projections';
 import { ProjectionRunner } from '../../read-models/src/projector/projection-runner';
@@ -35,8 +36,8 @@ export class ProjectorThread {
 
   static start(options: { eventsFile: string; readModelsFile: string; logLevel: string; logger: Logger; appendsFrom: SqliteEventStore }): Promise<ProjectorThread> {
     const data: ThreadData = { role: 'coinstream-projector', eventsFile: options.eventsFile, readModelsFile: options.readModelsFile, logLevel: options.logLevel };
-    // The same file, compiled (.js) or run from sources (.ts, under a require hook passed in execArgv).
-    const worker = new Worker(join(__dirname, `projector-thread${extname(__filename)}`), { workerData: data, execArgv: process.execArgv });
+    // The same file, compiled (.js) or from sources (.ts, as jest runs it).
+    const worker = startWorker(join(__dirname, `projector-thread${extname(__filename)}`), data);
     const thread = new ProjectorThread(worker, options.logger);
     const unsubscribe = options.appendsFrom.onCommitted(() => worker.postMessage({ type: 'appended' } satisfies ToThread));
     worker.once('exit', unsubscribe);
