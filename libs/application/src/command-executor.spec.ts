@@ -76,6 +76,32 @@ describe('CommandExecutor', () => {
     expect((await here.load(walletStream('alice'), wallet)).state.balance).toBe(140);
   });
 
+  it('answers an accepted cached state without queueing behind a command in flight on that stream', async () => {
+    let holdAppends = false;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gated: EventStore = Object.assign(Object.create(store) as EventStore, {
+      appendToStream: async (...args: Parameters<EventStore['appendToStream']>) => {
+        if (holdAppends) await released;
+        return store.appendToStream(...args);
+      },
+    });
+    const executor = new CommandExecutor(gated);
+    await executor.execute(request(purchase('alice', 'p1')));
+    holdAppends = true;
+    // Holds alice's stream until its append is let through (as a credit waits for its commit).
+    const inFlight = executor.execute(request(purchase('alice', 'p2')));
+
+    const queuedBehind = new Promise<'queued'>((resolve) => setTimeout(() => resolve('queued'), 1000));
+    const loaded = await Promise.race([executor.load(walletStream('alice'), wallet, (s) => s.balance > 0), queuedBehind]);
+    expect(loaded).not.toBe('queued');
+    expect(loaded).toMatchObject({ state: { balance: 70 }, revision: 0n });
+
+    release();
+    expect((await inFlight).state.balance).toBe(140);
+    expect((await executor.load(walletStream('alice'), wallet)).state.balance).toBe(140);
+  });
+
   it('gives up with ConcurrencyConflictError after the bounded number of conflicts', async () => {
     let appends = 0;
     const alwaysConflicting: EventStore = Object.assign(Object.create(store) as EventStore, {

@@ -91,6 +91,11 @@ export class CommandExecutor {
     model: StreamModel<S, C, E>,
     goodEnough: (state: S) => boolean = () => false,
   ): Promise<{ state: S; revision: StreamRevision | null; position: GlobalPosition | null }> {
+    // A cached state that is good enough is read without the lock: it is replaced whole, never
+    // half-updated, so queueing behind a command in flight on that stream (e.g. the diamonds
+    // reactor's credit waiting for its commit) would only add that command's latency.
+    const cached = this.cache.get(streamName) as LoadedStream<S, E> | undefined;
+    if (cached && goodEnough(cached.state)) return { state: cached.state, revision: cached.revision, position: cached.position };
     // Under the stream's lock: a tail read folds into the shared cached state.
     return this.locks.run(streamName, async () => {
       const { loaded, fresh } = await this.cachedStream(streamName, model);
