@@ -24,7 +24,7 @@ type RejectedAppend =
   | { kind: 'other'; message: string };
 type SettlementMessage = { ok: true; value: AppendResult } | { ok: false; error: RejectedAppend };
 type FromThread =
-  | { type: 'committed'; id: number; settlements: SettlementMessage[]; written: number; acknowledged: number }
+  | { type: 'committed'; id: number; settlements: SettlementMessage[]; written: number; acknowledged: number; transactions: 0 | 1 }
   | { type: 'failed'; id: number; message: string };
 
 type Waiting = { resolve: (outcome: BatchOutcome) => void; reject: (error: unknown) => void };
@@ -106,6 +106,7 @@ export class AppendThread {
       ),
       written: message.written,
       acknowledged: message.acknowledged,
+      transactions: message.transactions,
     });
   }
 }
@@ -175,8 +176,8 @@ function runInThread(data: ThreadData): void {
       return batch.map((m): FromThread => ({ type: 'failed', id: m.id, message }));
     }
     let at = 0;
-    return batch.map((m): FromThread => {
-      const { settlements, written, acknowledged } = summarize(outcomes.slice(at, at + m.items.length));
+    return batch.map((m, i): FromThread => {
+      const { settlements, written, acknowledged, transactions } = summarize(outcomes.slice(at, at + m.items.length), i === 0 ? 1 : 0);
       at += m.items.length;
       return {
         type: 'committed',
@@ -184,6 +185,7 @@ function runInThread(data: ThreadData): void {
         settlements: settlements.map((s): SettlementMessage => (s.ok ? s : { ok: false, error: rejectionMessage(s.error) })),
         written,
         acknowledged,
+        transactions,
       };
     });
   }

@@ -20,11 +20,14 @@ type ExistingEvent = { stream_name: string; revision: bigint; position: bigint }
 /** What one transaction did to one append: its settlement and the events it wrote (0 for a retry). */
 export type AppendOutcome = { settlement: Settlement<AppendResult>; written: number };
 
-/** What a batch of appends came to: a settlement per append, in order, and the counts. */
-export type BatchOutcome = { settlements: Settlement<AppendResult>[]; written: number; acknowledged: number };
+/**
+ * What a batch of appends came to: a settlement per append, in order, and the counts. transactions
+ * is 1, or 0 for a batch the append thread committed in the same transaction as the one before.
+ */
+export type BatchOutcome = { settlements: Settlement<AppendResult>[]; written: number; acknowledged: number; transactions: 0 | 1 };
 
-export function summarize(outcomes: readonly AppendOutcome[]): BatchOutcome {
-  const batch: BatchOutcome = { settlements: [], written: 0, acknowledged: 0 };
+export function summarize(outcomes: readonly AppendOutcome[], transactions: 0 | 1 = 1): BatchOutcome {
+  const batch: BatchOutcome = { settlements: [], written: 0, acknowledged: 0, transactions };
   for (const { settlement, written } of outcomes) {
     batch.settlements.push(settlement);
     batch.written += written;

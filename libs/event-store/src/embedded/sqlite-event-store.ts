@@ -51,7 +51,7 @@ export type SqliteEventStoreOptions = {
 export type SqliteEventStoreStats = {
   /** Group-commit transactions committed. */
   transactions: number;
-  /** Group-commit transactions that failed (every append of such a batch was rejected). */
+  /** Group-commit batches that failed as a whole (every append of theirs was rejected). */
   failedTransactions: number;
   /** Appends acknowledged, including idempotent retries. */
   appends: number;
@@ -272,7 +272,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private committed(outcome: BatchOutcome): Settlement<AppendResult>[] {
-    this.counters.transactions += 1;
+    this.counters.transactions += outcome.transactions;
     this.counters.appends += outcome.acknowledged;
     this.counters.events += outcome.written;
     if (outcome.written > 0) this.commits.emit('committed');
