@@ -10,7 +10,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { AppendOutcome, batchTransaction, BatchOutcome, configureWriteConnection, QueuedAppend, summarize } from './append-writer';
-import type { Settlement } from './group-commit-queue';
+import { leadingWithin, type Settlement } from './group-commit-queue';
 import { startWorker } from './source-worker';
 import { toStoreUnavailable } from './sqlite-errors';
 
@@ -200,17 +200,9 @@ function waitingMessages(port: MessagePort): ToThread[] {
 
 /** The commit messages at the head of the queue, up to maxEvents events (at least one message). */
 function takeCommits(queued: ToThread[], maxEvents: number): CommitMessage[] {
-  const batch: CommitMessage[] = [];
-  let events = 0;
-  while (queued.length > 0 && queued[0]!.type === 'commit') {
-    const next = queued[0] as CommitMessage;
-    const weight = next.items.reduce((sum, item) => sum + item.events.length, 0);
-    if (batch.length > 0 && events + weight > maxEvents) break;
-    batch.push(next);
-    events += weight;
-    queued.shift();
-  }
-  return batch;
+  // A close weighs more than any batch, so it ends one (the caller handles a close at the head).
+  const weigh = (message: ToThread) => (message.type === 'commit' ? message.items.reduce((sum, item) => sum + item.events.length, 0) : Infinity);
+  return queued.splice(0, leadingWithin(queued, weigh, maxEvents).count) as CommitMessage[];
 }
 
 if (!isMainThread && (workerData as ThreadData | undefined)?.role === 'coinstream-append-thread') runInThread(workerData as ThreadData);

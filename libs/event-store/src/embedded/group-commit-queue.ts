@@ -93,18 +93,23 @@ export class GroupCommitQueue<T, R> {
 
   /** The oldest items, up to maxBatchWeight (at least one). */
   private takeBatch(): Pending<T, R>[] {
-    let weight = 0;
-    let count = 0;
-    while (count < this.pending.length) {
-      const next = this.weigh(this.pending[count]!.item);
-      if (count > 0 && weight + next > this.options.maxBatchWeight) break;
-      weight += next;
-      count += 1;
-    }
-    const batch = this.pending.splice(0, count);
+    const { count, weight } = leadingWithin(this.pending, (p) => this.weigh(p.item), this.options.maxBatchWeight);
     this.pendingWeight -= weight;
-    return batch;
+    return this.pending.splice(0, count);
   }
+}
+
+/** How many of the first items a batch of at most `max` weight takes (at least one), and their weight. */
+export function leadingWithin<T>(items: readonly T[], weigh: (item: T) => number, max: number): { count: number; weight: number } {
+  let weight = 0;
+  let count = 0;
+  while (count < items.length) {
+    const next = weigh(items[count]!);
+    if (count > 0 && weight + next > max) break;
+    weight += next;
+    count += 1;
+  }
+  return { count, weight };
 }
 
 function settle<T, R>(batch: readonly Pending<T, R>[], settlements: readonly Settlement<R>[]): void {
