@@ -143,6 +143,43 @@ export function readStoreContract(
       expect(await store.checkpoint(p.name)).toBe(3n);
     });
 
+    it('applyMergedDocs writes documents into a prepared generation and leaves its checkpoint; later batches fold onto them', async () => {
+      const p = await freshProjection();
+      const next = (await store.activeGeneration(p.name)) + 1;
+      await store.prepareGeneration(p.name, next);
+      const merger = new DocOpMerger({ storeEmpty: true });
+      merger.addAll([upsert(p.docs, 'a', { setOnInsert: { origin: 1 }, inc: { n: 2 } }), upsert(p.docs, 'a', { inc: { n: 3 } })]);
+      merger.add({ kind: 'insert', collection: p.other, id: 'kept', doc: { v: 1 } });
+      await store.applyMergedDocs(p.name, merger.drainCollection(p.docs), next);
+      expect(await store.checkpoint(p.name, next)).toBeNull();
+      // The rest, and what came later (folded in full now that `docs` may hold them), with the checkpoint.
+      merger.add(upsert(p.docs, 'a', { setOnInsert: { origin: 2 }, inc: { n: 10 } }));
+      expect(await store.applyMergedBatch(p.name, merger.drain(), 7n, next)).toBe(true);
+      await store.activateGeneration(p.name, next);
+      expect(await store.get(p.docs, 'a')).toEqual({ _id: 'a', origin: 1, n: 15 });
+      expect(await store.get(p.other, 'kept')).toEqual({ _id: 'kept', v: 1 });
+      expect(await store.checkpoint(p.name)).toBe(7n);
+    });
+
+    it('applyMergedDocs refuses the active generation, and a failing document writes none of the others', async () => {
+      const p = await freshProjection();
+      const active = await store.activeGeneration(p.name);
+      const merger = new DocOpMerger();
+      merger.add(upsert(p.docs, 'a', { inc: { n: 1 } }));
+      await expect(store.applyMergedDocs(p.name, merger.drain(), active)).rejects.toThrow(RangeError);
+      expect(await store.get(p.docs, 'a')).toBeNull();
+
+      const next = active + 1;
+      await store.prepareGeneration(p.name, next);
+      await store.applyBatch(p.name, [upsert(p.docs, 'x', { set: { label: 'text' } })], 3n, next);
+      merger.addAll([upsert(p.docs, 'y', { inc: { n: 1 } }), upsert(p.docs, 'x', { inc: { label: 1 } })]);
+      await expect(store.applyMergedDocs(p.name, merger.drain(), next)).rejects.toThrow(DocOpError);
+      await store.activateGeneration(p.name, next);
+      expect(await store.get(p.docs, 'y')).toBeNull();
+      expect(await store.get(p.docs, 'x')).toEqual({ _id: 'x', label: 'text' });
+      expect(await store.checkpoint(p.name)).toBe(3n);
+    });
+
     it('a batch with a failing op (inc on a string field) writes nothing and keeps the checkpoint', async () => {
       const p = await freshProjection();
       await store.applyBatch(p.name, [upsert(p.docs, 'x', { set: { label: 'text', n: 1 } })], 3n);

@@ -125,4 +125,34 @@ describe('DocOpMerger', () => {
     expect(merger.onlyInserts).toBe(true);
     expect(merger.size).toBe(0);
   });
+
+  it('counts per collection the ops that merged into a held document, and the documents it holds again after a drain', () => {
+    const merger = new DocOpMerger();
+    merger.addAll([up({ inc: { n: 1 } }), up({ inc: { n: 2 } }), { kind: 'upsert', collection: 'once', id: 'o', inc: { n: 1 } }, up({ set: { s: 1 } })]);
+    expect(merger.collections()).toEqual([
+      { collection: 'c', size: 1, hits: 2, returns: 0 },
+      { collection: 'once', size: 1, hits: 0, returns: 0 },
+    ]);
+    expect(merger.drainCollection('once')).toHaveLength(1);
+    expect(merger.size).toBe(1);
+    expect(merger.collections()).toEqual([{ collection: 'c', size: 1, hits: 2, returns: 0 }]);
+    // 'o' comes back after its drain; 'p' is new (the bitmap may count a new id, but not this one).
+    merger.addAll([
+      { kind: 'upsert', collection: 'once', id: 'o', inc: { n: 1 } },
+      { kind: 'upsert', collection: 'once', id: 'p', inc: { n: 1 } },
+    ]);
+    expect(merger.collections()).toContainEqual({ collection: 'once', size: 2, hits: 0, returns: 1 });
+  });
+
+  it('with storeEmpty folds only the created document until a collection is first drained, then in full', () => {
+    const ops = [up({ setOnInsert: { origin: 1 }, inc: { n: 1 } }), up({ set: { s: 'x' }, inc: { n: 2 } })];
+    const merger = new DocOpMerger({ storeEmpty: true });
+    merger.addAll(ops);
+    const [first] = merger.drain();
+    expect(first).toMatchObject({ ifAbsent: { origin: 1, s: 'x', n: 3 }, ifPresent: null });
+    merger.addAll(ops);
+    const [second] = merger.drain();
+    expect(second).toEqual(mergeDocOps(ops)[0]);
+    expect(second!.ifPresent).toEqual({ set: { s: 'x' }, inc: { n: 3 } });
+  });
 });

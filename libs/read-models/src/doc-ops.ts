@@ -37,7 +37,6 @@ export type MergedDocOp = {
   ifPresent: { set: DocFields; inc: Record<string, number> } | null;
 };
 
-const keyOf = (collection: string, id: string): string => `${collection}\u0000${id}`;
 const hasOwn = (object: object, field: string): boolean => Object.prototype.hasOwnProperty.call(object, field);
 
 function checkIncAmount(collection: string, id: string, field: string, by: unknown): number {
@@ -119,17 +118,53 @@ function foldIntoPresent(merged: MergedDocOp, op: DocOp): void {
   merged.ifPresent = present;
 }
 
+/** What a merger holds for one collection, and how well it merges (DocOpMerger.collections). */
+export type MergerCollection = {
+  collection: string;
+  /** Documents held. */
+  size: number;
+  /** Ops that landed on a document already held, since the collection was last drained. */
+  hits: number;
+  /**
+   * Documents held that an earlier drain already gave out (probably: remembered in a bitmap of
+   * hashed ids, so a few are counted that were not): what holding them longer would have merged.
+   */
+  returns: number;
+};
+
+type CollectionWindow = { docs: Map<string, MergedDocOp>; hits: number; returns: number; storeEmpty: boolean };
+
+/** 2^22 bits (512 KiB) per drained collection: for a million ids, about one in five is a false return. */
+const DRAINED_BITS = 1 << 22;
+
+/** FNV-1a of the id, folded onto the bitmap. */
+function drainedBit(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) & (DRAINED_BITS - 1);
+}
+
 /**
- * Folds ops, as they come, into one MergedDocOp per document (first-touch order). mergeDocOps uses
- * it for one batch; a rebuild keeps one across many batches, so a document touched by thousands of
- * events is written once per flush. size is the number of documents held, to bound memory.
+ * Folds ops, as they come, into one MergedDocOp per document (first-touch order within each
+ * collection). mergeDocOps uses it for one batch; a rebuild keeps one across many batches, so a
+ * document touched by thousands of events is written once per flush. size is the number of
+ * documents held, to bound memory.
+ *
+ * With `storeEmpty`, the store is known to hold none of the documents yet (a fresh rebuild
+ * generation): until a collection is first drained, its ops are folded into the document they
+ * create only, with no `ifPresent` (half the memory and work); from then on, in full.
  */
 export class DocOpMerger {
-  private byDoc = new Map<string, MergedDocOp>();
+  private readonly byCollection = new Map<string, CollectionWindow>();
+  /** Collections drained at least once (the store may hold their documents now), and which ids went. */
+  private readonly written = new Map<string, Uint8Array>();
+  private held = 0;
   private upserts = false;
 
+  constructor(private readonly options: { storeEmpty?: boolean } = {}) {}
+
   get size(): number {
-    return this.byDoc.size;
+    return this.held;
   }
 
   /** True when every op held is an insert: waiting for more ops cannot merge anything. */
@@ -137,13 +172,30 @@ export class DocOpMerger {
     return !this.upserts;
   }
 
+  /** Per collection held: its size and how many ops merged into a held document (to pick what to drain). */
+  collections(): MergerCollection[] {
+    return [...this.byCollection].map(([collection, window]) => ({ collection, size: window.docs.size, hits: window.hits, returns: window.returns }));
+  }
+
   add(op: DocOp): void {
-    const key = keyOf(op.collection, op.id);
-    let merged = this.byDoc.get(key);
+    let window = this.byCollection.get(op.collection);
+    if (window === undefined) {
+      window = { docs: new Map(), hits: 0, returns: 0, storeEmpty: this.options.storeEmpty === true && !this.written.has(op.collection) };
+      this.byCollection.set(op.collection, window);
+    }
+    let merged = window.docs.get(op.id);
     const isFirst = merged === undefined;
     if (merged === undefined) {
       merged = { collection: op.collection, id: op.id, ifAbsent: {}, absentError: null, ifPresent: null };
-      this.byDoc.set(key, merged);
+      window.docs.set(op.id, merged);
+      this.held += 1;
+      const drained = this.written.get(op.collection);
+      if (drained !== undefined) {
+        const bit = drainedBit(op.id);
+        if ((drained[bit >>> 3]! & (1 << (bit & 7))) !== 0) window.returns += 1;
+      }
+    } else {
+      window.hits += 1;
     }
     if (!merged.absentError) {
       try {
@@ -159,19 +211,42 @@ export class DocOpMerger {
       }
     }
     if (op.kind === 'upsert') this.upserts = true;
-    foldIntoPresent(merged, op);
+    if (!window.storeEmpty) foldIntoPresent(merged, op);
   }
 
   addAll(ops: readonly DocOp[]): void {
     for (const op of ops) this.add(op);
   }
 
-  /** The merged ops held so far, in first-touch order; the merger is empty afterwards. */
+  /** The merged ops held so far, per collection in first-touch order; the merger is empty afterwards. */
   drain(): MergedDocOp[] {
-    const merged = [...this.byDoc.values()];
-    this.byDoc = new Map();
+    const merged: MergedDocOp[] = [];
+    for (const collection of [...this.byCollection.keys()]) {
+      for (const doc of this.drainCollection(collection)) merged.push(doc);
+    }
     this.upserts = false;
     return merged;
+  }
+
+  /** The merged ops held for one collection, in first-touch order; they are no longer held. */
+  drainCollection(collection: string): MergedDocOp[] {
+    const window = this.byCollection.get(collection);
+    if (window === undefined) return [];
+    this.byCollection.delete(collection);
+    this.held -= window.docs.size;
+    if (window.docs.size > 0) {
+      let drained = this.written.get(collection);
+      if (drained === undefined) {
+        drained = new Uint8Array(DRAINED_BITS / 8);
+        this.written.set(collection, drained);
+      }
+      for (const id of window.docs.keys()) {
+        const bit = drainedBit(id);
+        drained[bit >>> 3]! |= 1 << (bit & 7);
+      }
+    }
+    if (this.held === 0) this.upserts = false;
+    return [...window.docs.values()];
   }
 }
 

@@ -87,6 +87,15 @@ export interface ReadStore {
   applyMergedBatch(projection: string, merged: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean>;
 
   /**
+   * Writes merged documents into a generation that is not the active one, and leaves its
+   * checkpoint where it is: a rebuild writes out the documents that stopped merging (each touched
+   * once or twice, like a creator's supporters) and keeps merging the rest in memory. All or
+   * nothing, like applyBatch. The documents are then ahead of the checkpoint, so the events behind
+   * them must not be applied again: a rebuild that has to replay starts the generation over.
+   */
+  applyMergedDocs(projection: string, merged: readonly MergedDocOp[], generation: number): Promise<void>;
+
+  /**
    * Creates an empty generation (dropping a leftover one of that number) for a rebuild. An adapter
    * may leave its secondary indexes out until indexGeneration or activateGeneration: nothing
    * queries a generation before it is active, and filling it is faster without them.

@@ -102,13 +102,27 @@ export class SqliteReadStore implements ReadStore {
     return this.writeMerged(projection, merged, position, generation);
   }
 
-  /** One batch of merged documents and the checkpoint, in one transaction (collections already checked). */
-  private writeMerged(projection: string, merged: readonly MergedDocOp[], position: bigint, generation?: number): boolean {
+  async applyMergedDocs(projection: string, merged: readonly MergedDocOp[], generation: number): Promise<void> {
+    this.checkCollections(projection, merged);
+    this.writeMerged(projection, merged, null, generation);
+  }
+
+  /**
+   * One batch of merged documents and the checkpoint, in one transaction (collections already
+   * checked); with no position, documents only, into a generation that is not active.
+   */
+  private writeMerged(projection: string, merged: readonly MergedDocOp[], position: bigint | null, generation?: number): boolean {
     return this.db.transaction((): boolean => {
       const target = generation ?? this.activeGenerationNow(projection);
       const row = this.checkpointRow(projection, target);
       if (!row) throw new RangeError(`generation ${target} of ${projection} does not exist`);
-      if (row.position !== null && position <= BigInt(row.position)) return false;
+      if (position === null) {
+        if (target === this.activeGenerationNow(projection)) {
+          throw new RangeError(`generation ${target} of ${projection} is the active one: its documents move with its checkpoint`);
+        }
+      } else if (row.position !== null && position <= BigInt(row.position)) {
+        return false;
+      }
       const tables = new Map<string, DocStatements>();
       for (const doc of merged) {
         let statements = tables.get(doc.collection);
@@ -126,12 +140,14 @@ export class SqliteReadStore implements ReadStore {
         if (before && !doc.ifPresent) continue;
         statements.upsert.run(doc.id, JSON.stringify(applyMergedDocOp(before, doc)));
       }
-      this.run(
-        'UPDATE projection_checkpoints SET position = ? WHERE projection = ? AND generation = ?',
-        position.toString(),
-        projection,
-        target,
-      );
+      if (position !== null) {
+        this.run(
+          'UPDATE projection_checkpoints SET position = ? WHERE projection = ? AND generation = ?',
+          position.toString(),
+          projection,
+          target,
+        );
+      }
       return true;
     }).immediate();
   }

@@ -161,10 +161,18 @@ export class MongoReadStore implements ReadStore {
     return this.writeMerged(projection, docs, position, generation);
   }
 
-  /** One batch of merged documents and the checkpoint, in one transaction (collections already checked). */
-  private async writeMerged(projection: string, docs: readonly MergedDocOp[], position: bigint, generation?: number): Promise<boolean> {
+  async applyMergedDocs(projection: string, docs: readonly MergedDocOp[], generation: number): Promise<void> {
+    this.checkCollections(projection, docs);
+    await this.writeMerged(projection, docs, null, generation);
+  }
+
+  /**
+   * One batch of merged documents and the checkpoint, in one transaction (collections already
+   * checked); with no position, documents only, into a generation that is not active.
+   */
+  private async writeMerged(projection: string, docs: readonly MergedDocOp[], position: bigint | null, generation?: number): Promise<boolean> {
     const merged = groupByCollection(docs);
-    const storedPosition = positionToLong(position);
+    const storedPosition = position === null ? null : positionToLong(position);
 
     return await this.guard('applying a batch', async () => {
       const session = this.client.startSession();
@@ -173,8 +181,14 @@ export class MongoReadStore implements ReadStore {
           const chosen = generation ?? (await this.readActiveGeneration(projection, session));
           const id = checkpointId(projection, chosen);
           const checkpoints = this.db.collection<CheckpointDoc>(CHECKPOINTS);
-          const current = await checkpoints.findOne({ _id: id }, { session, promoteLongs: false });
-          if (current && position <= positionFromStored(current.position)) return false;
+          if (position === null) {
+            if (chosen === (await this.readActiveGeneration(projection, session))) {
+              throw new RangeError(`generation ${chosen} of ${projection} is the active one: its documents move with its checkpoint`);
+            }
+          } else {
+            const current = await checkpoints.findOne({ _id: id }, { session, promoteLongs: false });
+            if (current && position <= positionFromStored(current.position)) return false;
+          }
 
           for (const [collection, docs] of merged) {
             const target = this.db.collection<StoredDoc>(physicalName(collection, chosen));
@@ -187,11 +201,13 @@ export class MongoReadStore implements ReadStore {
               throw toDocOpError(error, collection, ids);
             }
           }
-          await checkpoints.updateOne(
-            { _id: id },
-            { $set: { projection, generation: chosen, position: storedPosition } },
-            { session, upsert: true },
-          );
+          if (storedPosition !== null) {
+            await checkpoints.updateOne(
+              { _id: id },
+              { $set: { projection, generation: chosen, position: storedPosition } },
+              { session, upsert: true },
+            );
+          }
           return true;
         }, BATCH_TRANSACTION);
       } finally {
