@@ -28,11 +28,12 @@ export type ProjectionRunnerOptions = {
   /** Events per rebuild read batch. Default 5000. */
   rebuildBatchSize?: number;
   /**
-   * A rebuild merges the ops of consecutive read batches per document and writes them when this
-   * many documents are pending (over all rebuilt projections), each projection in one transaction.
-   * Bounds the rebuild's memory. Default 40,000.
+   * A rebuild merges the ops of consecutive read batches per document and holds at most this many
+   * documents (over all rebuilt projections): past it, it writes out the collections that merge
+   * least (see relieve in rebuild). Bounds the rebuild's memory. Default 150,000 (a 1M-event
+   * rebuild with 50,000 wallets then writes every document once and peaks under 300 MB; bench/).
    */
-  rebuildFlushDocs?: number;
+  rebuildHeldDocs?: number;
 };
 
 export type ProjectionStatus = {
@@ -78,7 +79,7 @@ export class ProjectionRunner {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly rebuildBatchSize: number;
-  private readonly rebuildFlushDocs: number;
+  private readonly rebuildHeldDocs: number;
   private readonly cursors = new Map<string, Cursor>();
   private readonly waiters = new PositionWaiters((position) => this.reached(position));
   private readonly lock = new Mutex();
@@ -95,7 +96,7 @@ export class ProjectionRunner {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.retryBaseMs = options.retryBaseMs ?? 100;
     this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
-    this.rebuildFlushDocs = Math.max(1, options.rebuildFlushDocs ?? 40_000);
+    this.rebuildHeldDocs = Math.max(1, options.rebuildHeldDocs ?? 150_000);
     const names = new Set(this.projections.map((p) => p.name));
     if (names.size !== this.projections.length) throw new RangeError('projection names must be unique');
   }
@@ -168,7 +169,18 @@ export class ProjectionRunner {
     const startedAt = Date.now();
     let position = 0n;
     let replayed = 0;
-    const windows = targets.map((projection) => ({ projection, cursor: fresh.get(projection.name)!, merger: new DocOpMerger(), poisoned: false }));
+    // The fresh generations hold nothing yet, so each collection is merged as documents to create
+    // until its first write (DocOpMerger storeEmpty).
+    const windows = targets.map((projection) => ({
+      projection,
+      cursor: fresh.get(projection.name)!,
+      merger: new DocOpMerger({ storeEmpty: true }),
+      poisoned: false,
+      /** Documents were written ahead of the checkpoint (applyMergedDocs): a replay must start over. */
+      ahead: false,
+      /** It started over once: from then on it writes only with its checkpoint, so it never has to again. */
+      startedOver: false,
+    }));
     type Window = (typeof windows)[number];
     /** Writes what the projection's window merged since its last flush, in one transaction. */
     const flushWindow = async (window: Window): Promise<void> => {
@@ -183,6 +195,7 @@ export class ProjectionRunner {
             what: 'applyMergedBatch',
           });
           window.cursor.checkpoint = position;
+          window.ahead = false;
           return;
         } catch {
           // Is the store down (ping throws: the rebuild fails) or is one event's write poisoned (find and park it)?
@@ -190,10 +203,55 @@ export class ProjectionRunner {
         }
       }
       window.poisoned = false;
+      if (window.ahead) {
+        // Events behind the checkpoint already count in documents written ahead of it: start over.
+        this.logger.warn({ projection: window.projection.name, position: String(position) }, 'rebuild replays its generation from the start to park an event');
+        await this.readStore.prepareGeneration(window.projection.name, window.cursor.generation);
+        window.cursor.checkpoint = null;
+        window.ahead = false;
+        window.startedOver = true;
+      }
       await this.replayWindow(window.projection, window.cursor, position);
+      window.merger = new DocOpMerger();
     };
     const flush = async (): Promise<void> => {
       for (const window of windows) await flushWindow(window);
+    };
+    const pending = (): number => windows.reduce((sum, window) => sum + window.merger.size, 0);
+    /**
+     * Over the memory bound: writes out whole collections, those merging least first. A
+     * collection's merging is the ops that landed on a document it held, plus the documents it
+     * holds again after writing them out, per document held. Every collection merging less than
+     * half an op per document goes, then more until three quarters of the bound is held. So
+     * documents touched about once (a creator's supporters) are written as they come, and those
+     * touched again and again (wallets) stay, each written once at the end instead of every flush.
+     * A window that had to start over writes all it holds with its checkpoint instead.
+     */
+    const relieve = async (): Promise<void> => {
+      const candidates = windows
+        .filter((window) => !window.poisoned)
+        .flatMap((window) => window.merger.collections().map((held) => ({ window, ...held, merging: (held.hits + held.returns) / Math.max(1, held.size) })))
+        .sort((a, b) => a.merging - b.merging);
+      for (const { window, collection, merging } of candidates) {
+        if (merging >= 0.5 && pending() <= this.rebuildHeldDocs * 0.75) return;
+        if (window.startedOver) {
+          if (window.merger.size > 0) await flushWindow(window);
+          continue;
+        }
+        const docs = window.merger.drainCollection(collection);
+        window.ahead = true;
+        try {
+          await this.retry(() => this.readStore.applyMergedDocs(window.projection.name, docs, window.cursor.generation), undefined, {
+            projection: window.projection.name,
+            collection,
+            what: 'applyMergedDocs',
+          });
+        } catch {
+          await this.readStore.ping();
+          // The pump replays the window from the start and parks the event.
+          window.poisoned = true;
+        }
+      }
     };
     const pump = async (): Promise<boolean> => {
       const events = await this.eventStore.readAll({ after: position, maxCount: this.rebuildBatchSize });
@@ -217,7 +275,9 @@ export class ProjectionRunner {
       // A window of inserts only (one new document per event, as wallet transactions) gains nothing
       // by waiting: it is written now, and the memory bound goes to the windows that do merge.
       for (const window of windows) if (window.merger.size > 0 && window.merger.onlyInserts && !window.poisoned) await flushWindow(window);
-      if (windows.reduce((pending, window) => pending + window.merger.size, 0) >= this.rebuildFlushDocs) await flush();
+      if (pending() >= this.rebuildHeldDocs) await relieve();
+      // A window that met an op it cannot apply replays now, parking the event, and merges on.
+      for (const window of windows) if (window.poisoned) await flushWindow(window);
       // Every promise above may already be settled (the embedded stores are synchronous): let
       // timers, signals and I/O of this process run between batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
