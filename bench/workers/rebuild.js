@@ -9,9 +9,12 @@ const { SqliteEventStore } = dist('libs/event-store/src/embedded/sqlite-event-st
 const { SqliteReadStore } = dist('libs/read-models/src/embedded/sqlite-read-store');
 const { allProjections } = dist('libs/read-models/src/projections');
 const { ProjectionRunner } = dist('libs/read-models/src/projector/projection-runner');
+const { keepRebuildHeapNearLive } = dist('libs/runtime/src/rebuild-heap');
 
 async function main() {
   const { eventsFile, readModelsFile } = JSON.parse(process.argv[2]);
+  // As the CLI's rebuild does.
+  keepRebuildHeapNearLive();
   const eventStore = SqliteEventStore.open({ file: eventsFile });
   const readStore = SqliteReadStore.open({ file: readModelsFile });
   const runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: silentLogger });

@@ -5,6 +5,7 @@ import { signWebhook } from '../../../libs/application/src/auth/webhook-signatur
 import { verifyEconomy } from '../../../libs/application/src/audit/verify-economy';
 import { ConfigError, loadConfig, type AppConfig } from '../../../libs/runtime/src/config';
 import { EconomyRuntime } from '../../../libs/runtime/src/economy-runtime';
+import { keepRebuildHeapNearLive } from '../../../libs/runtime/src/rebuild-heap';
 import { SqliteReadStore } from '../../../libs/read-models/src/embedded/sqlite-read-store';
 import { allProjections } from '../../../libs/read-models/src/projections';
 import { ProjectionRunner } from '../../../libs/read-models/src/projector/projection-runner';
@@ -101,6 +102,7 @@ async function run(args: Args, config: AppConfig): Promise<number> {
         }
       });
     case 'rebuild':
+      keepRebuildHeapNearLive();
       return withRuntime(config, async (runtime) => {
         const target = args.positional[0] ?? 'all';
         const runner = new ProjectionRunner({
