@@ -127,7 +127,7 @@ describe('DocOpMerger', () => {
   });
 
   it('counts per collection the ops that merged into a held document, and the documents it holds again after a drain', () => {
-    const merger = new DocOpMerger();
+    const merger = new DocOpMerger({ storeEmpty: true });
     merger.addAll([up({ inc: { n: 1 } }), up({ inc: { n: 2 } }), { kind: 'upsert', collection: 'once', id: 'o', inc: { n: 1 } }, up({ set: { s: 1 } })]);
     expect(merger.collections()).toEqual([
       { collection: 'c', size: 1, hits: 2, returns: 0 },
@@ -144,15 +144,19 @@ describe('DocOpMerger', () => {
     expect(merger.collections()).toContainEqual({ collection: 'once', size: 2, hits: 0, returns: 1 });
   });
 
-  it('with storeEmpty folds only the created document until a collection is first drained, then in full', () => {
+  it('with storeEmpty folds in full only the documents it drained before', () => {
     const ops = [up({ setOnInsert: { origin: 1 }, inc: { n: 1 } }), up({ set: { s: 'x' }, inc: { n: 2 } })];
     const merger = new DocOpMerger({ storeEmpty: true });
     merger.addAll(ops);
     const [first] = merger.drain();
     expect(first).toMatchObject({ ifAbsent: { origin: 1, s: 'x', n: 3 }, ifPresent: null });
-    merger.addAll(ops);
-    const [second] = merger.drain();
+    // 'a' again: the store may hold it now. 'b' was never drained: the store cannot hold it.
+    merger.addAll([...ops, up({ inc: { n: 5 } }, 'b')]);
+    const [second, never] = merger.drain();
     expect(second).toEqual(mergeDocOps(ops)[0]);
     expect(second!.ifPresent).toEqual({ set: { s: 'x' }, inc: { n: 3 } });
+    expect(never).toMatchObject({ id: 'b', ifAbsent: { n: 5 }, ifPresent: null });
+    // Without storeEmpty nothing is known absent.
+    expect(mergeDocOps([up({ inc: { n: 5 } }, 'b')])[0]!.ifPresent).toEqual({ set: {}, inc: { n: 5 } });
   });
 });

@@ -126,15 +126,19 @@ export type MergerCollection = {
   /** Ops that landed on a document already held, since the collection was last drained. */
   hits: number;
   /**
-   * Documents held that an earlier drain already gave out (probably: remembered in a bitmap of
-   * hashed ids, so a few are counted that were not): what holding them longer would have merged.
+   * With storeEmpty: documents held that an earlier drain already gave out, which holding them
+   * longer would have merged (a few more are counted: see DRAINED_BITS).
    */
   returns: number;
 };
 
-type CollectionWindow = { docs: Map<string, MergedDocOp>; hits: number; returns: number; storeEmpty: boolean };
+type CollectionWindow = { docs: Map<string, MergedDocOp>; hits: number; returns: number; drained: Uint8Array | undefined };
 
-/** 2^22 bits (512 KiB) per drained collection: for a million ids, about one in five is a false return. */
+/**
+ * The ids a storeEmpty merger drained, per collection, as a bitmap of hashed ids: 2^22 bits
+ * (512 KiB) per collection. It never misses a drained id; for a million drained ids about one in
+ * five others is taken for drained too, which only costs that document a read when written.
+ */
 const DRAINED_BITS = 1 << 22;
 
 /** FNV-1a of the id, folded onto the bitmap. */
@@ -144,24 +148,33 @@ function drainedBit(id: string): number {
   return (hash >>> 0) & (DRAINED_BITS - 1);
 }
 
+function wasDrained(drained: Uint8Array, id: string): boolean {
+  const bit = drainedBit(id);
+  return (drained[bit >>> 3]! & (1 << (bit & 7))) !== 0;
+}
+
 /**
  * Folds ops, as they come, into one MergedDocOp per document (first-touch order within each
  * collection). mergeDocOps uses it for one batch; a rebuild keeps one across many batches, so a
  * document touched by thousands of events is written once per flush. size is the number of
  * documents held, to bound memory.
  *
- * With `storeEmpty`, the store is known to hold none of the documents yet (a fresh rebuild
- * generation): until a collection is first drained, its ops are folded into the document they
- * create only, with no `ifPresent` (half the memory and work); from then on, in full.
+ * With `storeEmpty`, the store holds none of the documents but those this merger drained (a
+ * rebuild's fresh generation, which only the rebuild writes). A document it never drained is
+ * folded into the document it creates only, with no `ifPresent`: half the memory and work, and no
+ * read when it is written. One it drained before is folded in full.
  */
 export class DocOpMerger {
   private readonly byCollection = new Map<string, CollectionWindow>();
-  /** Collections drained at least once (the store may hold their documents now), and which ids went. */
-  private readonly written = new Map<string, Uint8Array>();
+  /** storeEmpty only: the ids drained so far, per collection. */
+  private readonly drainedIds = new Map<string, Uint8Array>();
+  private readonly storeEmpty: boolean;
   private held = 0;
   private upserts = false;
 
-  constructor(private readonly options: { storeEmpty?: boolean } = {}) {}
+  constructor(options: { storeEmpty?: boolean } = {}) {
+    this.storeEmpty = options.storeEmpty === true;
+  }
 
   get size(): number {
     return this.held;
@@ -172,7 +185,7 @@ export class DocOpMerger {
     return !this.upserts;
   }
 
-  /** Per collection held: its size and how many ops merged into a held document (to pick what to drain). */
+  /** Per collection held: its size and how well it merges (to pick what to drain). */
   collections(): MergerCollection[] {
     return [...this.byCollection].map(([collection, window]) => ({ collection, size: window.docs.size, hits: window.hits, returns: window.returns }));
   }
@@ -180,20 +193,18 @@ export class DocOpMerger {
   add(op: DocOp): void {
     let window = this.byCollection.get(op.collection);
     if (window === undefined) {
-      window = { docs: new Map(), hits: 0, returns: 0, storeEmpty: this.options.storeEmpty === true && !this.written.has(op.collection) };
+      window = { docs: new Map(), hits: 0, returns: 0, drained: this.drainedIds.get(op.collection) };
       this.byCollection.set(op.collection, window);
     }
+    // Could the store already hold this document? Always, unless the store is known empty but for what was drained.
+    const maybeStored = !this.storeEmpty || (window.drained !== undefined && wasDrained(window.drained, op.id));
     let merged = window.docs.get(op.id);
     const isFirst = merged === undefined;
     if (merged === undefined) {
       merged = { collection: op.collection, id: op.id, ifAbsent: {}, absentError: null, ifPresent: null };
       window.docs.set(op.id, merged);
       this.held += 1;
-      const drained = this.written.get(op.collection);
-      if (drained !== undefined) {
-        const bit = drainedBit(op.id);
-        if ((drained[bit >>> 3]! & (1 << (bit & 7))) !== 0) window.returns += 1;
-      }
+      if (this.storeEmpty && maybeStored) window.returns += 1;
     } else {
       window.hits += 1;
     }
@@ -211,7 +222,7 @@ export class DocOpMerger {
       }
     }
     if (op.kind === 'upsert') this.upserts = true;
-    if (!window.storeEmpty) foldIntoPresent(merged, op);
+    if (maybeStored) foldIntoPresent(merged, op);
   }
 
   addAll(ops: readonly DocOp[]): void {
@@ -234,11 +245,11 @@ export class DocOpMerger {
     if (window === undefined) return [];
     this.byCollection.delete(collection);
     this.held -= window.docs.size;
-    if (window.docs.size > 0) {
-      let drained = this.written.get(collection);
+    if (this.storeEmpty && window.docs.size > 0) {
+      let drained = this.drainedIds.get(collection);
       if (drained === undefined) {
         drained = new Uint8Array(DRAINED_BITS / 8);
-        this.written.set(collection, drained);
+        this.drainedIds.set(collection, drained);
       }
       for (const id of window.docs.keys()) {
         const bit = drainedBit(id);
