@@ -177,12 +177,15 @@ async function rebuild(tmp) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModelsFile}${suffix}`, { force: true });
     log(
       `rebuild round ${round + 1}: ours ${Math.round(ours.at(-1).eventsPerSec)} events/s (${ours.at(-1).peak_rss_mb} MB), raw ${Math.round(raw.at(-1).eventsPerSec)} events/s, ` +
-        `writing the ${floors.at(-1).rows} walletTransactions rows alone ${floors.at(-1).writeSeconds.toFixed(1)} s`,
+        `writing the ${floors.at(-1).rows} walletTransactions rows alone ${floors.at(-1).writeSeconds.toFixed(1)} s, ` +
+        `every one of the ${floors.at(-1).allRows} final documents once ${floors.at(-1).allWriteSeconds.toFixed(1)} s`,
     );
   }
-  // The best any rebuild of these read models could do: read+parse every event (the baseline) and
-  // write the walletTransactions rows, with every other read model and all projecting for free.
-  const ceilings = raw.map((r, i) => 1 / (1 / r.eventsPerSec + floors[i].writeSeconds / r.events));
+  // The best a rebuild of these read models on one thread could do: read+parse every event (the
+  // baseline) and write every final document once, with all projecting and merging for free.
+  const ceilings = raw.map((r, i) => 1 / (1 / r.eventsPerSec + floors[i].allWriteSeconds / r.events));
+  // The same with reading and writing perfectly overlapped on the two cores: the slower of the two.
+  const overlapped = raw.map((r, i) => 1 / Math.max(1 / r.eventsPerSec, floors[i].allWriteSeconds / r.events));
   return {
     ...rateFields('events/s', 'raw better-sqlite3 iterate in position order + JSON.parse of data and metadata', {
       ours: ours.map((r) => r.eventsPerSec),
@@ -190,9 +193,12 @@ async function rebuild(tmp) {
     }),
     peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
     ...ceilingFields(
-      'raw read+parse plus writing only the walletTransactions rows as a rebuild does (20,000 per transaction, then its index built), everything else free',
+      'raw read+parse plus writing every final read-model document once as a rebuild does (20,000 per transaction, then the indexes built), projecting and merging free',
       { ours: ours.map((r) => r.eventsPerSec), ceiling: ceilings, baseline: raw.map((r) => r.eventsPerSec) },
     ),
+    overlapped_ceiling_over_raw: ratioOf(overlapped, raw.map((r) => r.eventsPerSec)),
+    finalDocuments: floors[0].allRows,
+    finalDocumentsWriteSeconds: summary(floors.map((f) => f.allWriteSeconds)),
     walletTransactionRows: floors[0].rows,
     walletTransactionsWriteSeconds: summary(floors.map((f) => f.writeSeconds)),
     goal: GOALS.rebuild,
@@ -267,7 +273,7 @@ function printTable(workloads) {
     rows.push([name, `${w.value} ${w.unit}`, range, String(w.baseline), String(w.ratio), String(w.p99_ms ?? ''), String(w.peak_rss_mb ?? ''), w.goal]);
     if (w.peer !== undefined) rows.push([`  vs Emmett SQLite`, '', '', String(w.peer), String(w.peer_ratio), '', '', '']);
     if (w.ceiling !== undefined) {
-      const what = { rebuild: '  read + walletTransactions only', http_gifts: '  our edge, gift for free' }[name] ?? '  SQLite alone, 64/commit';
+      const what = { rebuild: '  read + every doc once', http_gifts: '  our edge, gift for free' }[name] ?? '  SQLite alone, 64/commit';
       rows.push([what, `${w.ceiling} ${w.unit}`, '', String(w.baseline), String(w.ceiling_over_raw), '', '', `ours = ${w.ours_over_ceiling} of it`]);
     }
   }

@@ -1,64 +1,91 @@
 'use strict';
 /**
- * A floor under `rebuild`, not a peer: how long SQLite takes just to write the walletTransactions
- * rows a rebuild produced (one per wallet event) the cheapest way we know, the way a rebuild does:
- * into a generation prepared by SqliteReadStore (same table, no secondary index yet), 20,000 rows
- * per transaction with INSERT OR IGNORE, then its indexes built once (indexGeneration). Only those
- * two steps are timed; no projecting, no merging, no JSON.stringify. Any rebuild of these read
- * models pays at least this plus reading the events.
+ * Floors under `rebuild`, not peers: how long SQLite takes just to write the documents a rebuild
+ * produced, the cheapest way we know and the way a rebuild does: into generations prepared by
+ * SqliteReadStore (same tables, no secondary index yet), 20,000 rows per transaction with INSERT OR
+ * IGNORE, then their indexes built once (indexGeneration). Only those two steps are timed; no
+ * projecting, no merging, no JSON.stringify. Two floors, each from a fresh scratch file:
+ * - the walletTransactions rows alone (one per wallet event);
+ * - every final document of every read model, each written once.
+ * Any rebuild of these read models pays at least the second plus reading the events.
  */
 const { rmSync } = require('node:fs');
 const Database = require('better-sqlite3');
 const { dist } = require('../lib/economy');
 
 const { SqliteReadStore } = dist('libs/read-models/src/embedded/sqlite-read-store');
-const { walletTransactionsProjection, WALLET_TRANSACTIONS } = dist('libs/read-models/src/projections/wallet-transactions.projection');
+const { allProjections } = dist('libs/read-models/src/projections');
+const { walletTransactionsProjection } = dist('libs/read-models/src/projections/wallet-transactions.projection');
 const { tableName } = dist('libs/read-models/src/embedded/sqlite-names');
 
 const CHUNK = 20_000;
+const SCRATCH_GENERATION = 2;
 
-async function main() {
-  const { readModelsFile, scratchFile } = JSON.parse(process.argv[2]);
-  const source = new Database(readModelsFile, { readonly: true });
-  const generation = source.prepare('SELECT generation FROM active_generations WHERE projection = ?').pluck().get(walletTransactionsProjection.name);
-  const rows = source.prepare(`SELECT id, doc FROM "${tableName(WALLET_TRANSACTIONS, generation)}" ORDER BY rowid`).raw(true);
-
+function removeScratch(scratchFile) {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${scratchFile}${suffix}`, { force: true });
+}
+
+/** Copies the final documents of `projections` from the rebuilt file into a fresh scratch file; seconds spent writing and indexing. */
+async function copyOnce(readModelsFile, scratchFile, projections) {
+  const source = new Database(readModelsFile, { readonly: true });
+  removeScratch(scratchFile);
   const scratch = SqliteReadStore.open({ file: scratchFile });
-  await scratch.init([walletTransactionsProjection]);
-  await scratch.prepareGeneration(walletTransactionsProjection.name, 2);
+  await scratch.init(projections);
+  for (const projection of projections) await scratch.prepareGeneration(projection.name, SCRATCH_GENERATION);
   const db = new Database(scratchFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const insert = db.prepare(`INSERT OR IGNORE INTO "${tableName(WALLET_TRANSACTIONS, 2)}" (id, doc) VALUES (?, ?)`);
-  const write = db.transaction((chunk) => {
-    for (const [id, doc] of chunk) insert.run(id, doc);
-  });
 
-  let written = 0;
+  let rows = 0;
   let nanos = 0n;
-  let chunk = [];
-  const flush = () => {
-    const started = process.hrtime.bigint();
-    write.immediate(chunk);
-    nanos += process.hrtime.bigint() - started;
-    written += chunk.length;
-    chunk = [];
-  };
-  for (const row of rows.iterate()) {
-    chunk.push(row);
-    if (chunk.length === CHUNK) flush();
+  for (const projection of projections) {
+    const generation = source.prepare('SELECT generation FROM active_generations WHERE projection = ?').pluck().get(projection.name);
+    for (const collection of projection.collections) {
+      const read = source.prepare(`SELECT id, doc FROM "${tableName(collection.name, generation)}" ORDER BY rowid`).raw(true);
+      const insert = db.prepare(`INSERT OR IGNORE INTO "${tableName(collection.name, SCRATCH_GENERATION)}" (id, doc) VALUES (?, ?)`);
+      const write = db.transaction((chunk) => {
+        for (const [id, doc] of chunk) insert.run(id, doc);
+      });
+      let chunk = [];
+      const flush = () => {
+        const started = process.hrtime.bigint();
+        write.immediate(chunk);
+        nanos += process.hrtime.bigint() - started;
+        rows += chunk.length;
+        chunk = [];
+      };
+      for (const row of read.iterate()) {
+        chunk.push(row);
+        if (chunk.length === CHUNK) flush();
+      }
+      if (chunk.length > 0) flush();
+    }
   }
-  if (chunk.length > 0) flush();
   source.close();
   db.close();
   const indexing = process.hrtime.bigint();
-  await scratch.indexGeneration(walletTransactionsProjection.name, 2);
+  for (const projection of projections) await scratch.indexGeneration(projection.name, SCRATCH_GENERATION);
   const indexSeconds = Number(process.hrtime.bigint() - indexing) / 1e9;
   nanos += process.hrtime.bigint() - indexing;
   await scratch.close();
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${scratchFile}${suffix}`, { force: true });
-  console.log(JSON.stringify({ rows: written, writeSeconds: Number(nanos) / 1e9, indexSeconds }));
+  removeScratch(scratchFile);
+  return { rows, writeSeconds: Number(nanos) / 1e9, indexSeconds };
+}
+
+async function main() {
+  const { readModelsFile, scratchFile } = JSON.parse(process.argv[2]);
+  const walletTransactions = await copyOnce(readModelsFile, scratchFile, [walletTransactionsProjection]);
+  const everyDocument = await copyOnce(readModelsFile, scratchFile, allProjections);
+  console.log(
+    JSON.stringify({
+      rows: walletTransactions.rows,
+      writeSeconds: walletTransactions.writeSeconds,
+      indexSeconds: walletTransactions.indexSeconds,
+      allRows: everyDocument.rows,
+      allWriteSeconds: everyDocument.writeSeconds,
+      allIndexSeconds: everyDocument.indexSeconds,
+    }),
+  );
 }
 
 main().catch((error) => {
