@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { type Principal, type Role, InvalidTokenError, verifyJwt } from '../../../../libs/application/src/auth/jwt';
+import { type Principal, type Role, InvalidTokenError, TokenVerifier } from '../../../../libs/application/src/auth/jwt';
 import { ApiError } from './api-error';
 import { RateLimiter } from './rate-limiter';
 
@@ -24,11 +24,15 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
 /** Authenticates every non-public route, checks its roles, and rate-limits per caller. */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly tokens: TokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly secret: string,
+    secret: string,
     private readonly limiter: RateLimiter,
-  ) {}
+  ) {
+    this.tokens = new TokenVerifier(secret);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -43,7 +47,7 @@ export class AuthGuard implements CanActivate {
     }
     let principal: Principal;
     try {
-      principal = verifyJwt(header.slice(7).trim(), this.secret);
+      principal = this.tokens.verify(header.slice(7).trim());
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new ApiError(401, 'UNAUTHENTICATED', error.message);
       throw error;
