@@ -169,8 +169,8 @@ export class ProjectionRunner {
     const startedAt = Date.now();
     let position = 0n;
     let replayed = 0;
-    // The fresh generations hold nothing yet, so each collection is merged as documents to create
-    // until its first write (DocOpMerger storeEmpty).
+    // Only this rebuild writes the fresh generations, so a document it has not written yet is
+    // merged as one to create (DocOpMerger storeEmpty).
     const windows = targets.map((projection) => ({
       projection,
       cursor: fresh.get(projection.name)!,
