@@ -23,10 +23,11 @@ function transactionOp(
   details: Record<string, unknown>,
   occurredAt: string,
 ): DocOp {
+  const key = positionKey(event.position);
   return {
     kind: 'insert',
     collection: WALLET_TRANSACTIONS,
-    id: positionKey(event.position),
+    id: key,
     doc: {
       eventId: event.eventId,
       userId,
@@ -35,7 +36,7 @@ function transactionOp(
       details,
       occurredAt,
       position: positionString(event.position),
-      positionKey: positionKey(event.position),
+      positionKey: key,
     },
   };
 }
