@@ -2,7 +2,7 @@
 /**
  * `npm run bench [-- --quick]`: every workload against the embedded default (durable commits,
  * fresh data directories), alternating round by round with its baseline so ratios survive a noisy
- * machine. Prints a table and writes bench/results/latest.json (quick runs: quick.json).
+ * machine. Prints a table and writes bench/results/latest.json (quick runs: quick.json; --only: partial.json).
  */
 const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -48,7 +48,8 @@ async function main() {
   printTable(workloads);
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   // Profiled numbers are slowed by the profiler: they never replace a committed result.
-  const file = join(__dirname, 'results', profile ? 'profiled.json' : quick ? 'quick.json' : 'latest.json');
+  // Only a full, unprofiled run of every workload replaces the committed latest.json.
+  const file = join(__dirname, 'results', profile ? 'profiled.json' : quick ? 'quick.json' : only ? 'partial.json' : 'latest.json');
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${file} (${report.durationSec} s)`);
   if (profile) console.log(`CPU profiles of ours in ${PROFILES}: node bench/profile-summary.js ${PROFILES}`);
