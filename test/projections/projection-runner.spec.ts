@@ -258,5 +258,48 @@ describe('ProjectionRunner on the embedded stores', () => {
       // to park replayed the generation from the start instead of double-counting what was written.
       expect(logger.entries.some((e) => e.msg === 'rebuild replays its generation from the start to park an event')).toBe(true);
     });
+
+    it('parks an event whose document the store refuses while writing ahead of the checkpoint, counting every other event once', async () => {
+      await appendSeeded(eventStore, seededEconomy(10, 400));
+      const events = await eventStore.readAll({ maxCount: 100_000 });
+      const labels = events[5]!;
+      const storeFails = events[250]!;
+      const badWrites: Projection = {
+        ...walletsProjection,
+        project(event) {
+          const ops = walletsProjection.project(event);
+          const doc = (fields: object) => ({ kind: 'upsert' as const, collection: 'wallets', id: 'labelled', ...fields });
+          if (event.eventId === labels.eventId) return [...ops, doc({ set: { note: 'text' } })];
+          if (event.eventId === storeFails.eventId) return [...ops, doc({ inc: { note: 1 } })];
+          return ops;
+        },
+      };
+      const logger = memoryLogger();
+      const aheadWrites: number[] = [];
+      let refusedAhead = 0;
+      const applyMergedDocs = readStore.applyMergedDocs.bind(readStore);
+      readStore.applyMergedDocs = (projection, merged, generation) => {
+        aheadWrites.push(merged.length);
+        return applyMergedDocs(projection, merged, generation).catch((error: unknown) => {
+          refusedAhead += 1;
+          throw error;
+        });
+      };
+      runner = new ProjectionRunner({ eventStore, readStore, projections: [badWrites], logger, maxAttempts: 2, retryBaseMs: 1, rebuildBatchSize: 50, rebuildHeldDocs: 10 });
+      const [result] = await runner.rebuild('wallets');
+      expect(aheadWrites.length).toBeGreaterThan(1);
+      // The store refused the inc while the document was written ahead (tried maxAttempts times).
+      expect(refusedAhead).toBe(2);
+      expect(result!.checkpoint).toBe(events[events.length - 1]!.position);
+      const parked = await readStore.find(parkedEventsCollection('wallets'), { orderBy: [['_id', 'asc']], limit: 10 });
+      expect(parked.map((p) => p._id)).toEqual([storeFails.eventId]);
+      const expected = foldAll(
+        events.filter((e) => e.eventId !== storeFails.eventId),
+        [badWrites],
+      );
+      expect((await dumpReadModels(readStore, [walletsProjection])).wallets).toEqual(expected.wallets);
+      expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(1);
+      expect(logger.entries.some((e) => e.msg === 'rebuild replays its generation from the start to park an event')).toBe(true);
+    });
   });
 });

@@ -234,6 +234,8 @@ export class ProjectionRunner {
         .sort((a, b) => a.merging - b.merging);
       for (const { window, collection, merging } of candidates) {
         if (merging >= 0.5 && pending() <= this.rebuildHeldDocs * 0.75) return;
+        // A write that failed just now: the window starts over anyway, so nothing more of it is written.
+        if (window.poisoned) continue;
         if (window.startedOver) {
           if (window.merger.size > 0) await flushWindow(window);
           continue;
