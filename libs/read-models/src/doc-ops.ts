@@ -235,7 +235,6 @@ export class DocOpMerger {
     for (const collection of [...this.byCollection.keys()]) {
       for (const doc of this.drainCollection(collection)) merged.push(doc);
     }
-    this.upserts = false;
     return merged;
   }
 
