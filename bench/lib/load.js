@@ -2,12 +2,14 @@
 const autocannon = require('autocannon');
 
 /**
- * One autocannon run; the same generator and settings drive our server and the baselines so the
+ * One autocannon run, timed or of a set number of requests; the same generator and settings drive our server and the baselines so the
  * ratio compares servers, not load generators. Non-2xx answers are counted, never hidden.
  */
-function load({ url, connections, durationSec, requests }) {
+function load({ url, connections, durationSec, amount, requests }) {
+  // A set amount of requests (a warm-up pass) runs until all are answered; otherwise for durationSec.
+  const stop = amount === undefined ? { duration: durationSec } : { amount };
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: durationSec, pipelining: 1, requests }, (error, result) => {
+    const instance = autocannon({ url, connections, ...stop, pipelining: 1, requests }, (error, result) => {
       if (error) return reject(error);
       resolve({
         requestsPerSec: result['2xx'] / result.duration,

@@ -33,12 +33,16 @@ function giftRequests(wallets, creators) {
   ];
 }
 
-/** Starts a server, warms it up, measures it with the same gift requests, and stops it. */
+/** Starts a server, warms it up (every wallet once, then warmupSec), measures it with the same gift requests, and stops it. */
 async function measureServer(command, env, { wallets, creators, connections, warmupSec, durationSec, port, nodeArgs = [] }) {
   const server = await startServer(command, nodeArgs, env, port);
   try {
     const requests = giftRequests(wallets, creators);
     const url = `http://127.0.0.1:${port}`;
+    // Warm-up: first one gift from every wallet, so the measured rounds are the steady state of a
+    // server its users have already reached (each wallet's stream folded once and each token
+    // verified once), not its first touches; then warmupSec more of the same load.
+    await load({ url, connections, amount: wallets, requests });
     await load({ url, connections, durationSec: warmupSec, requests });
     const result = await load({ url, connections, durationSec, requests });
     return { ...result, peak_rss_mb: server.peakRssMb() };
