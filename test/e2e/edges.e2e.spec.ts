@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { paymentReceived } from '../../libs/domain/src/testing/fixtures';
 import { EconomyHarness } from './economy-harness';
 
 /** Every error code API.md names, and that a refused command writes no event. */
@@ -217,6 +219,22 @@ describe('smaller promises of the contract', () => {
     const other = await h.webhook({ ...body, userId: h.id('vic') });
     expect([other.status, other.body.error.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
     expect(await h.runtime.eventStore.readStream(`wallet-${h.id('vic')}`)).toEqual([]);
+  });
+
+  it('records the payment in its own stream, and a retry after a crash between the two appends completes the credit', async () => {
+    const paymentId = `pay-${h.run}-interrupted`;
+    const userId = h.id('ivy');
+    const body = { paymentId, userId, packageId: 'coins-70', region: 'US', channel: 'app_store', amount: { value: 99, currency: 'USD' }, status: 'succeeded' };
+    // The first delivery got as far as recording the payment, then the process died.
+    await h.runtime.eventStore.appendToStream(`payment-${paymentId}`, [
+      { eventId: randomUUID(), type: 'PaymentReceived', data: paymentReceived({ paymentId, userId }).data, metadata: { correlationId: 'c', causationId: 'c', actorId: 'payment-provider', occurredAt: new Date().toISOString(), schemaVersion: 1 } },
+    ], { expectedRevision: 'no_stream' });
+
+    const retried = await h.webhook(body);
+
+    expect([retried.status, retried.body.coins, retried.body.balance]).toEqual([200, 70, 70]);
+    expect((await h.runtime.eventStore.readStream(`payment-${paymentId}`)).map((e) => e.type)).toEqual(['PaymentReceived']);
+    expect((await h.runtime.eventStore.readStream(`wallet-${userId}`)).map((e) => e.type)).toEqual(['CoinsPurchased']);
   });
 
   it('refuses a webhook whose status is not succeeded', async () => {

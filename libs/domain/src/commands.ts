@@ -71,3 +71,19 @@ export type ConvertDiamonds = {
 };
 
 export type CreatorCommand = RegisterCreator | CreditDiamonds | ConvertDiamonds;
+
+/** The payment provider's report of a succeeded payment, recorded in `payment-{paymentId}`. */
+export type RecordPayment = {
+  type: 'RecordPayment';
+  data: {
+    paymentId: string;
+    userId: string;
+    packageId: string;
+    region: string;
+    channel: string;
+    amount: Money;
+    now: string;
+  };
+};
+
+export type PaymentCommand = RecordPayment;

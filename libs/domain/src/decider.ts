@@ -1,8 +1,10 @@
 import type { Catalog } from './catalog/catalog';
-import type { CreatorCommand, WalletCommand } from './commands';
+import type { CreatorCommand, PaymentCommand, WalletCommand } from './commands';
 import { decideCreator } from './creator/creator.decide';
 import { evolveCreator, initialCreatorState, type CreatorState } from './creator/creator';
-import type { CreatorEvent, WalletEvent } from './events';
+import type { CreatorEvent, PaymentEvent, WalletEvent } from './events';
+import { decidePayment } from './payment/payment.decide';
+import { evolvePayment, initialPaymentState, type PaymentState } from './payment/payment';
 import { decideWallet } from './wallet/wallet.decide';
 import { evolveWallet, initialWalletState, type WalletState } from './wallet/wallet';
 
@@ -33,5 +35,13 @@ export function creatorDecider(catalog: Catalog): Decider<CreatorState, CreatorC
     decide: (command, state) => decideCreator(command, state, catalog),
     evolve: evolveCreator,
     initialState: initialCreatorState,
+  };
+}
+
+export function paymentDecider(catalog: Catalog): Decider<PaymentState, PaymentCommand, PaymentEvent> {
+  return {
+    decide: (command, state) => decidePayment(command, state, catalog),
+    evolve: evolvePayment,
+    initialState: initialPaymentState,
   };
 }

@@ -12,7 +12,8 @@ export type BusinessRuleCode =
   | 'UNKNOWN_CREATOR'
   | 'UNKNOWN_PACKAGE'
   | 'UNKNOWN_ITEM'
-  | 'NOT_A_CREATOR';
+  | 'NOT_A_CREATOR'
+  | 'PAYMENT_ALREADY_CREDITED';
 
 export class BusinessRuleViolation extends Error {
   override readonly name = 'BusinessRuleViolation';

@@ -80,9 +80,28 @@ export type DiamondsConverted = {
   };
 };
 
+/**
+ * The payment provider reported a succeeded payment, in the payment's own stream `payment-{paymentId}`:
+ * appended there with no_stream before the wallet is credited, it is what makes one payment credit
+ * one wallet, once, ever (the wallet's CoinsPurchased names the same paymentId).
+ */
+export type PaymentReceived = {
+  type: 'PaymentReceived';
+  data: {
+    paymentId: string;
+    userId: string;
+    packageId: string;
+    region: string;
+    channel: string;
+    amount: Money;
+    receivedAt: string;
+  };
+};
+
 export type WalletEvent = CoinsPurchased | GiftSent | ItemPurchased;
 export type CreatorEvent = CreatorRegistered | DiamondsCredited | DiamondsConverted;
-export type CoinstreamEvent = WalletEvent | CreatorEvent;
+export type PaymentEvent = PaymentReceived;
+export type CoinstreamEvent = WalletEvent | CreatorEvent | PaymentEvent;
 export type CoinstreamEventType = CoinstreamEvent['type'];
 
 export const WALLET_EVENT_TYPES: readonly WalletEvent['type'][] = ['CoinsPurchased', 'GiftSent', 'ItemPurchased'];
@@ -91,7 +110,8 @@ export const CREATOR_EVENT_TYPES: readonly CreatorEvent['type'][] = [
   'DiamondsCredited',
   'DiamondsConverted',
 ];
-export const EVENT_TYPES: readonly CoinstreamEventType[] = [...WALLET_EVENT_TYPES, ...CREATOR_EVENT_TYPES];
+export const PAYMENT_EVENT_TYPES: readonly PaymentEvent['type'][] = ['PaymentReceived'];
+export const EVENT_TYPES: readonly CoinstreamEventType[] = [...WALLET_EVENT_TYPES, ...CREATOR_EVENT_TYPES, ...PAYMENT_EVENT_TYPES];
 
 /** Current schema version of every event type; bumped together with an upcaster. */
 export const SCHEMA_VERSION = 1;

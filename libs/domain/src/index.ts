@@ -1,4 +1,4 @@
-// The pure domain: money, catalog, events, commands and the deciders of wallets and creators.
+// The pure domain: money, catalog, events, commands and the deciders of wallets, creators and payments.
 export * from './money';
 export * from './ids';
 export * from './integers';
@@ -14,3 +14,6 @@ export * from './wallet/wallet';
 export * from './wallet/wallet.decide';
 export * from './creator/creator';
 export * from './creator/creator.decide';
+export * from './payment/paid-package';
+export * from './payment/payment';
+export * from './payment/payment.decide';

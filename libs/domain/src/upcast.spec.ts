@@ -38,6 +38,7 @@ describe('upcastEvent', () => {
       CreatorRegistered: [(d) => d, (d) => d],
       DiamondsCredited: [(d) => d, (d) => d],
       DiamondsConverted: [(d) => d, (d) => d],
+      PaymentReceived: [(d) => d, (d) => d],
     };
     const upcast = createUpcaster(steps, 3);
     expect(upcast('CoinsPurchased', { coins: 70 }, 1)).toEqual({ coins: 70, v2: true, v3: 'after v2 true' });

@@ -14,6 +14,7 @@ export const UPCAST_STEPS: UpcastSteps = {
   CreatorRegistered: [],
   DiamondsCredited: [],
   DiamondsConverted: [],
+  PaymentReceived: [],
 };
 
 export type EventData = CoinstreamEvent['data'];

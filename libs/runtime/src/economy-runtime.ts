@@ -8,7 +8,7 @@ import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-stor
 import { MongoReadStore } from '../../read-models/src/mongodb/mongo-read-store';
 import { allProjections } from '../../read-models/src/projections';
 import { ProjectionRunner } from '../../read-models/src/projector/projection-runner';
-import { type Catalog, creatorDecider, defaultCatalog, parseCatalog, upcastEvent, walletDecider } from '../../domain/src';
+import { type Catalog, creatorDecider, defaultCatalog, parseCatalog, paymentDecider, upcastEvent, walletDecider } from '../../domain/src';
 import { CommandExecutor } from '../../application/src/command-executor';
 import { DIAMONDS_REACTOR, DiamondsReactor } from '../../application/src/diamonds-reactor';
 import type { Logger } from '../../application/src/logger';
@@ -37,6 +37,7 @@ export class EconomyRuntime {
     readonly executor: CommandExecutor,
     readonly walletModel: ReturnType<typeof walletDecider>,
     readonly creatorModel: ReturnType<typeof creatorDecider>,
+    readonly paymentModel: ReturnType<typeof paymentDecider>,
     readonly runner: ProjectionRunner | null,
     private readonly projectorThread: ProjectorThread | null,
     readonly reactor: DiamondsReactor | null,
@@ -53,6 +54,7 @@ export class EconomyRuntime {
       });
       const walletModel = walletDecider(catalog);
       const creatorModel = creatorDecider(catalog);
+      const paymentModel = paymentDecider(catalog);
       const runProjector = options.runProjector ?? config.runProjector;
       const threaded = runProjector && options.projectorThread === true && eventStore instanceof SqliteEventStore && config.storage.kind === 'embedded';
       const runner = runProjector && !threaded
@@ -76,7 +78,7 @@ export class EconomyRuntime {
           })
         : null;
       const runtime = new EconomyRuntime(
-        config, catalog, eventStore, readStore, executor, walletModel, creatorModel, runner, projectorThread, reactor, logger,
+        config, catalog, eventStore, readStore, executor, walletModel, creatorModel, paymentModel, runner, projectorThread, reactor, logger,
       );
       await runner?.start();
       await reactor?.start();

@@ -4,6 +4,7 @@ import {
   creatorStream,
   EVENT_TYPES,
   parseStreamName,
+  streamOwnerId,
   upcastEvent,
   walletStream,
   type CreatorEvent,
@@ -57,8 +58,8 @@ export class AuditController {
     @Query('cursor') cursor?: string,
   ) {
     const ref = parseStreamName(streamName);
-    if (!ref) throw validationFailed([{ field: 'streamName', problems: ['streamName must be wallet-{userId} or creator-{creatorId}'] }]);
-    identifierParam('streamName', ref.kind === 'wallet' ? ref.userId : ref.creatorId);
+    if (!ref) throw validationFailed([{ field: 'streamName', problems: ['streamName must be wallet-{userId}, creator-{creatorId} or payment-{paymentId}'] }]);
+    identifierParam('streamName', streamOwnerId(ref));
     const max = limitParam(limit);
     const from = positionCursor(cursor) ?? positionParam('fromRevision', fromRevision) ?? 0n;
     const asOfPosition = await this.runtime.eventStore.headPosition();

@@ -21,6 +21,10 @@ export function toApiError(error: unknown): ApiError {
       // API.md names no such code: to a client this creator does not exist (yet).
       return new ApiError(404, 'UNKNOWN_CREATOR', `${error.message} Register first with POST /v1/creators/me.`, error.details);
     }
+    if (error.code === 'PAYMENT_ALREADY_CREDITED') {
+      // The paymentId is the webhook's idempotency key, reused here for another wallet.
+      return new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', error.message, error.details);
+    }
     return new ApiError(businessRuleStatus(error.code), error.code, error.message, error.details);
   }
   if (error instanceof IdempotencyKeyReusedError) {
@@ -51,6 +55,8 @@ function businessRuleStatus(code: BusinessRuleCode): number {
     case 'UNKNOWN_ITEM':
     case 'NOT_A_CREATOR':
       return 404;
+    case 'PAYMENT_ALREADY_CREDITED':
+      return 409;
     case 'INSUFFICIENT_COINS':
     case 'INSUFFICIENT_DIAMONDS':
     case 'BELOW_MINIMUM_CONVERSION':

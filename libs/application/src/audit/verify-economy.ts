@@ -8,8 +8,10 @@ import {
   initialWalletState,
   parseStreamName,
   upcastEvent,
+  type CoinsPurchased,
   type CreatorEvent,
   type CreatorState,
+  type PaymentReceived,
   type WalletEvent,
   type WalletState,
 } from '../../../domain/src';
@@ -31,6 +33,11 @@ export type VerifyReport = {
   diamondsConverted: number;
   /** Gifts the diamonds reactor has not credited yet (lag, not an error). */
   giftsAwaitingCredit: number;
+  /**
+   * Payments recorded whose wallet has no credit yet: a crash between the two appends of a
+   * webhook, which the provider's retry completes. One that stays here was never retried.
+   */
+  paymentsAwaitingCredit: number;
   readModels: Array<{ projection: string; checkpoint: string | null; documents: number; mismatches: number }>;
   violations: Violation[];
 };
@@ -60,6 +67,8 @@ export async function verifyEconomy(deps: {
   const creators = new Map<string, CreatorState>();
   const giftDiamonds = new Map<string, Array<{ position: bigint; diamonds: number }>>();
   const revenueByCurrency: Record<string, number> = {};
+  const paymentsReceived = new Map<string, PaymentReceived['data']>();
+  const paymentsCredited = new Map<string, Array<{ stream: string; data: CoinsPurchased['data']; position: string }>>();
   let coinsSold = 0;
   let coinsSpent = 0;
   let events = 0;
@@ -87,6 +96,9 @@ export async function verifyEconomy(deps: {
       const state = evolveWallet(wallets.get(ref.userId) ?? initialWalletState(), event);
       wallets.set(ref.userId, state);
       if (event.type === 'CoinsPurchased') {
+        const credits = paymentsCredited.get(event.data.paymentId) ?? [];
+        credits.push({ stream: recorded.streamName, data: event.data, position });
+        paymentsCredited.set(event.data.paymentId, credits);
         coinsSold += event.data.coins;
         revenueByCurrency[event.data.amount.currency] = (revenueByCurrency[event.data.amount.currency] ?? 0) + event.data.amount.value;
       } else {
@@ -101,6 +113,9 @@ export async function verifyEconomy(deps: {
       if (state.balance !== state.coinsPurchased - state.coinsSpent) {
         violate({ rule: 'balance = purchased - spent', subject: recorded.streamName, detail: `${state.balance} != ${state.coinsPurchased} - ${state.coinsSpent}`, position });
       }
+    } else if (ref.kind === 'payment') {
+      const received = data as PaymentReceived['data'];
+      if (!paymentsReceived.has(ref.paymentId)) paymentsReceived.set(ref.paymentId, received);
     } else {
       const event = { type: recorded.type, data } as CreatorEvent;
       const state = evolveCreator(creators.get(ref.creatorId) ?? initialCreatorState(), event);
@@ -130,6 +145,25 @@ export async function verifyEconomy(deps: {
       violate({ rule: 'diamonds credited = sum of gifts', subject: `creator-${creatorId}`, detail: `credited ${state.diamondsEarned}, gifts ${due}` });
     }
   }
+  let paymentsAwaitingCredit = 0;
+  for (const [paymentId, received] of paymentsReceived) {
+    if (!paymentsCredited.has(paymentId)) paymentsAwaitingCredit += 1;
+    for (const credit of paymentsCredited.get(paymentId) ?? []) {
+      if (credit.data.userId !== received.userId || credit.data.amount.value !== received.amount.value || credit.data.amount.currency !== received.amount.currency) {
+        violate({
+          rule: 'a payment credits the wallet it was received for',
+          subject: `payment-${paymentId}`,
+          detail: `received for ${received.userId} (${received.amount.value} ${received.amount.currency}), credited in ${credit.stream} (${credit.data.amount.value} ${credit.data.amount.currency})`,
+          position: credit.position,
+        });
+      }
+    }
+  }
+  for (const [paymentId, credits] of paymentsCredited) {
+    if (credits.length > 1) {
+      violate({ rule: 'one payment credits once', subject: `payment-${paymentId}`, detail: `credited ${credits.length} times: ${credits.map((c) => c.stream).join(', ')}`, position: credits[1]!.position });
+    }
+  }
   const balances = [...wallets.values()].reduce((sum, w) => sum + w.balance, 0);
   if (coinsSold !== balances + coinsSpent) {
     violate({ rule: 'coins sold = balances + spent', subject: 'economy', detail: `${coinsSold} != ${balances} + ${coinsSpent}` });
@@ -149,6 +183,7 @@ export async function verifyEconomy(deps: {
     diamondsCredited,
     diamondsConverted,
     giftsAwaitingCredit,
+    paymentsAwaitingCredit,
     readModels,
     violations,
   };

@@ -1,5 +1,5 @@
-import type { ConvertDiamonds, CreditDiamonds, PurchaseCoins, PurchaseItem, RegisterCreator, SendGift } from '../commands';
-import type { CoinsPurchased, CreatorRegistered, DiamondsConverted, DiamondsCredited, GiftSent, ItemPurchased } from '../events';
+import type { ConvertDiamonds, CreditDiamonds, PurchaseCoins, PurchaseItem, RecordPayment, RegisterCreator, SendGift } from '../commands';
+import type { CoinsPurchased, CreatorRegistered, DiamondsConverted, DiamondsCredited, GiftSent, ItemPurchased, PaymentReceived } from '../events';
 
 /** Builders of real commands and events with readable defaults, for specs only. */
 export const NOW = '2025-01-15T12:00:00.000Z';
@@ -123,6 +123,34 @@ export const diamondsConverted = (diamonds: number, payoutCents: number, over: P
     payout: { value: payoutCents, currency: 'USD' },
     rate: { diamonds: 2, payout: { value: 1, currency: 'USD' } },
     convertedAt: NOW,
+    ...over,
+  },
+});
+
+export const recordPayment = (over: Partial<RecordPayment['data']> = {}): RecordPayment => ({
+  type: 'RecordPayment',
+  data: {
+    paymentId: 'pay-1',
+    userId: 'alice',
+    packageId: 'coins-70',
+    region: 'US',
+    channel: 'app_store',
+    amount: { value: 99, currency: 'USD' },
+    now: NOW,
+    ...over,
+  },
+});
+
+export const paymentReceived = (over: Partial<PaymentReceived['data']> = {}): PaymentReceived => ({
+  type: 'PaymentReceived',
+  data: {
+    paymentId: 'pay-1',
+    userId: 'alice',
+    packageId: 'coins-70',
+    region: 'US',
+    channel: 'app_store',
+    amount: { value: 99, currency: 'USD' },
+    receivedAt: NOW,
     ...over,
   },
 });

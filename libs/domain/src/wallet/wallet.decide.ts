@@ -1,10 +1,10 @@
 import type { Catalog } from '../catalog/catalog';
-import { findCoinPackage, findGift, findItem, itemTakesTarget } from '../catalog/catalog';
+import { findGift, findItem, itemTakesTarget } from '../catalog/catalog';
 import type { PurchaseCoins, PurchaseItem, SendGift, WalletCommand } from '../commands';
 import { reject } from '../errors';
 import type { CoinsPurchased, GiftSent, ItemPurchased, WalletEvent } from '../events';
 import { multiplyExactly, requirePositiveInteger } from '../integers';
-import { sameMoney } from '../money';
+import { paidPackage } from '../payment/paid-package';
 import type { WalletState } from './wallet';
 
 /** The rules of a wallet: what a command may append to `wallet-{userId}`, or why it is refused. */
@@ -24,20 +24,7 @@ export function decideWallet(command: WalletCommand, state: WalletState, catalog
 function purchaseCoins({ data }: PurchaseCoins, state: WalletState, catalog: Catalog): CoinsPurchased[] {
   // A provider retry is answered with the first result, even if the catalog has changed since.
   if (state.paymentIds.has(data.paymentId)) return [];
-  const pkg = findCoinPackage(catalog, data.packageId, data.region, data.channel);
-  if (!pkg) {
-    return reject('UNKNOWN_PACKAGE', `Package ${data.packageId} is not sold in ${data.region} through ${data.channel}.`, {
-      packageId: data.packageId,
-      region: data.region,
-      channel: data.channel,
-    });
-  }
-  if (!sameMoney(pkg.price, data.amount)) {
-    return reject('PRICE_MISMATCH', `The amount paid is not the catalog price of ${data.packageId}.`, {
-      expected: pkg.price,
-      received: data.amount,
-    });
-  }
+  const pkg = paidPackage(catalog, data);
   return [
     {
       type: 'CoinsPurchased',
