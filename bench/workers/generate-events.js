@@ -24,7 +24,6 @@ async function main() {
   const insert = db.prepare(
     'INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const upsertStream = db.prepare('INSERT INTO streams (stream_name, revision) VALUES (?, ?) ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision');
   const revisions = new Map();
   const balances = new Float64Array(wallets);
   const diamonds = new Float64Array(creators);
@@ -87,9 +86,6 @@ async function main() {
     if (position < total) step();
   });
   while (position < total) batch();
-  db.transaction(() => {
-    for (const [stream, revision] of revisions) upsertStream.run(stream, revision);
-  })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   console.log(JSON.stringify({ events: position, streams: revisions.size }));

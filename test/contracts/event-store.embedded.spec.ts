@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   DuplicateEventIdError,
@@ -69,7 +69,7 @@ describe.each([
       synchronous: 2,
       busyTimeoutMs: 5000,
       foreignKeys: true,
-      schemaVersion: 1,
+      schemaVersion: 2,
     });
   });
 
@@ -81,6 +81,41 @@ describe.each([
     raw.close();
 
     expect(() => SqliteEventStore.open({ file, appendThread })).toThrow(StoreUnavailableError);
+  });
+
+  it('upgrades a schema 1 file in place: events, positions and revisions kept, appends continue after them', async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const v1 = new Database(file);
+    v1.exec(`
+      CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_name TEXT NOT NULL, revision INTEGER NOT NULL CHECK (revision >= 0),
+        event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at INTEGER NOT NULL, UNIQUE (stream_name, revision));
+      CREATE TABLE streams (stream_name TEXT PRIMARY KEY, revision INTEGER NOT NULL CHECK (revision >= 0)) WITHOUT ROWID;
+    `);
+    const old = [anEvent(), anEvent(), anEvent()];
+    const insert = v1.prepare('INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    // Positions with a gap, as a v1 file may have after a rolled-back AUTOINCREMENT.
+    old.forEach((e, i) => insert.run(i === 2 ? 7 : i + 1, i === 2 ? 'wallet-other' : 'wallet-upgraded', i === 2 ? 0 : i, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), 1_700_000_000_000));
+    v1.pragma('user_version = 1');
+    v1.close();
+
+    const store = open(file);
+
+    expect(store.storageSettings().schemaVersion).toBe(2);
+    expect((await store.readStream('wallet-upgraded')).map((e) => [e.eventId, e.revision, e.position])).toEqual([
+      [old[0]!.eventId, 0n, 1n],
+      [old[1]!.eventId, 1n, 2n],
+    ]);
+    expect(await store.streamRevision('wallet-other')).toBe(0n);
+    expect(await store.headPosition()).toBe(7n);
+    await expect(store.appendToStream('wallet-upgraded', [anEvent()], { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await store.appendToStream('wallet-upgraded', [anEvent()], { expectedRevision: 1n })).toEqual({ nextExpectedRevision: 2n, position: 8n });
+    const tables = new Database(file, { readonly: true });
+    try {
+      expect(tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'streams'").all()).toEqual([]);
+    } finally {
+      tables.close();
+    }
   });
 
   it('opens in memory for unit tests', async () => {
@@ -222,18 +257,15 @@ describe.each([
   });
 
   describe('event ids', () => {
-    it('rejects an event id already used in another stream', async () => {
+    it('checks event ids within their stream, as EventStoreDB does: another stream may hold the same id', async () => {
       const store = open(freshFile());
       const event = anEvent();
-      await store.appendToStream('wallet-owner', [event], { expectedRevision: 'no_stream' });
+      await store.appendToStream('wallet-first-holder', [event], { expectedRevision: 'no_stream' });
 
-      const error = await store
-        .appendToStream('wallet-thief', [event], { expectedRevision: 'no_stream' })
-        .catch((e: unknown) => e);
+      const second = await store.appendToStream('wallet-second-holder', [event], { expectedRevision: 'no_stream' });
 
-      expect(error).toBeInstanceOf(DuplicateEventIdError);
-      expect(error).toMatchObject({ eventId: event.eventId, streamName: 'wallet-thief' });
-      expect(await store.readStream('wallet-thief')).toEqual([]);
+      expect(second.nextExpectedRevision).toBe(0n);
+      expect((await store.readStream('wallet-second-holder')).map((e) => e.eventId)).toEqual([event.eventId]);
     });
 
     it('rejects an append mixing already written and new event ids', async () => {
@@ -257,20 +289,44 @@ describe.each([
       expect(await store.streamRevision('wallet-repeat')).toBeNull();
     });
 
-    it("treats a retry as idempotent whatever its expected revision says", async () => {
+    it('refuses a retry whose expected revision is not the one it was written at, appending nothing', async () => {
       const store = open(freshFile());
       const events = [anEvent(), anEvent()];
-      const original = await store.appendToStream('wallet-retry', events, { expectedRevision: 'no_stream' });
+      await store.appendToStream('wallet-retry', events, { expectedRevision: 'no_stream' });
       await store.appendToStream('wallet-retry', [anEvent()], { expectedRevision: 1n });
 
-      const retried = await store.appendToStream('wallet-retry', events, { expectedRevision: 7n });
+      const error = await store.appendToStream('wallet-retry', events, { expectedRevision: 7n }).catch((e: unknown) => e);
 
-      expect(retried).toEqual(original);
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
       expect(await store.readStream('wallet-retry')).toHaveLength(3);
     });
-  });
 
-  describe('validation', () => {
+    it('refuses an append that reuses the id of the event right after its expected revision for another event', async () => {
+      const store = open(freshFile());
+      const [first, second] = [anEvent(), anEvent()];
+      await store.appendToStream('wallet-half-retry', [first, second], { expectedRevision: 'no_stream' });
+
+      const error = await store
+        .appendToStream('wallet-half-retry', [first, anEvent()], { expectedRevision: 'no_stream' })
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.readStream('wallet-half-retry')).toHaveLength(2);
+    });
+
+    it("recognises a retry with 'any' wherever its events are in the stream", async () => {
+      const store = open(freshFile());
+      await store.appendToStream('wallet-any-retry', [anEvent()], { expectedRevision: 'no_stream' });
+      const events = [anEvent(), anEvent()];
+      const original = await store.appendToStream('wallet-any-retry', events, { expectedRevision: 'any' });
+      await store.appendToStream('wallet-any-retry', [anEvent()], { expectedRevision: 'any' });
+
+      const retried = await store.appendToStream('wallet-any-retry', events, { expectedRevision: 'any' });
+
+      expect(retried).toEqual(original);
+      expect(await store.readStream('wallet-any-retry')).toHaveLength(4);
+    });
+
     it('rejects an empty append, a bad expected revision and data that is not JSON', async () => {
       const store = open(freshFile());
 

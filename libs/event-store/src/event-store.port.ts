@@ -133,7 +133,11 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
-/** An event id reused for a different event (another stream, revision or content). */
+/**
+ * An event id reused for a different event of the same stream (the same id twice in one append,
+ * or ids of events it is not). Like EventStoreDB, no adapter promises ids unique across streams:
+ * what must be unique across streams has a stream of its own (payment-{paymentId}).
+ */
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
   constructor(readonly eventId: string, readonly streamName: string) {

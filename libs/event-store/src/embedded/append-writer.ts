@@ -15,7 +15,7 @@ export type QueuedAppend = {
   events: readonly SerializedEvent[];
 };
 
-type ExistingEvent = { stream_name: string; revision: bigint; position: bigint };
+type StoredEvent = { event_id: string; revision: bigint; position: bigint };
 
 /** What one transaction did to one append: its settlement and the events it wrote (0 for a retry). */
 export type AppendOutcome = { settlement: Settlement<AppendResult>; written: number };
@@ -63,86 +63,92 @@ export function batchTransaction(db: Database.Database): Database.Transaction<(i
  * Applies one append inside the batch transaction. Every check runs before the first write, so a
  * rejected append writes nothing; earlier appends of the same batch are already visible to the
  * checks because they were written in this same transaction.
+ *
+ * Event ids are checked within the stream, as EventStoreDB does: a retry of an append that was
+ * written (same ids, same expected revision) finds its events right after that revision and gets
+ * the original result; an append that reuses some of them is refused. There is no index of every
+ * id in the log: it was half the scattered pages each commit wrote (bench/ANALYSIS.md).
  */
 export class AppendWriter {
-  private readonly findEvent: Database.Statement<[string], ExistingEvent>;
-  private readonly findStream: Database.Statement<[string], bigint>;
+  private readonly lastRevision: Database.Statement<[string], bigint>;
+  private readonly eventsFrom: Database.Statement<[string, bigint, number], StoredEvent>;
   private readonly insertEvent: Database.Statement<[string, bigint, string, string, string, string, number]>;
-  private readonly upsertStream: Database.Statement<[string, bigint]>;
 
   constructor(db: Database.Database) {
-    this.findEvent = db
-      .prepare<[string], ExistingEvent>('SELECT stream_name, revision, position FROM events WHERE event_id = ?')
-      .safeIntegers(true);
-    this.findStream = db
-      .prepare<[string], bigint>('SELECT revision FROM streams WHERE stream_name = ?')
+    this.lastRevision = db
+      .prepare<[string], bigint>('SELECT revision FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1')
       .pluck()
+      .safeIntegers(true);
+    this.eventsFrom = db
+      .prepare<[string, bigint, number], StoredEvent>(
+        'SELECT event_id, revision, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      )
       .safeIntegers(true);
     this.insertEvent = db
       .prepare<[string, bigint, string, string, string, string, number]>(
         'INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .safeIntegers(true);
-    this.upsertStream = db.prepare<[string, bigint]>(
-      'INSERT INTO streams (stream_name, revision) VALUES (?, ?) ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision',
-    );
   }
 
   apply(append: QueuedAppend, recordedAtMs: number): AppendOutcome {
-    const retried = this.checkEventIds(append);
+    const repeated = repeatedId(append);
+    if (repeated) return { settlement: { ok: false, error: repeated }, written: 0 };
+
+    const current = this.lastRevision.get(append.streamName) ?? null;
+    const { expectedRevision } = append;
+    if (expectedRevision !== 'any' && expectationMet(expectedRevision, current)) return this.write(append, current, recordedAtMs);
+
+    const retried = current === null ? null : this.retriedAppend(append, current);
     if (retried instanceof Error) return { settlement: { ok: false, error: retried }, written: 0 };
     if (retried !== null) return { settlement: { ok: true, value: retried }, written: 0 };
+    if (expectedRevision === 'any') return this.write(append, current, recordedAtMs);
+    const error = new WrongExpectedRevisionError(append.streamName, expectedRevision, current ?? 'no_stream');
+    return { settlement: { ok: false, error }, written: 0 };
+  }
 
-    const current = this.findStream.get(append.streamName) ?? null;
-    if (!expectationMet(append.expectedRevision, current)) {
-      const error = new WrongExpectedRevisionError(append.streamName, append.expectedRevision, current ?? 'no_stream');
-      return { settlement: { ok: false, error }, written: 0 };
-    }
-
+  private write(append: QueuedAppend, current: StreamRevision | null, recordedAtMs: number): AppendOutcome {
     let revision = current === null ? -1n : current;
     let position = 0n;
     for (const e of append.events) {
       revision += 1n;
-      const { lastInsertRowid } = this.insertEvent.run(
-        append.streamName,
-        revision,
-        e.eventId,
-        e.type,
-        e.data,
-        e.metadata,
-        recordedAtMs,
-      );
+      const { lastInsertRowid } = this.insertEvent.run(append.streamName, revision, e.eventId, e.type, e.data, e.metadata, recordedAtMs);
       position = BigInt(lastInsertRowid);
     }
-    this.upsertStream.run(append.streamName, revision);
     return { settlement: { ok: true, value: { nextExpectedRevision: revision, position } }, written: append.events.length };
   }
 
   /**
-   * null when every id is new; the original result when the append is a retry of one already
-   * written (same ids, same stream, consecutive revisions); an error when ids are reused otherwise.
+   * For an append whose expected revision is not the stream's: the original result when it is a
+   * retry of one already written, an error when it reuses ids of events it is not, else null.
+   * With an exact revision (or no_stream), its events can only be right after that revision; with
+   * 'any', anywhere in the stream (never used for money writes, so reading the stream is fine).
    */
-  private checkEventIds(append: QueuedAppend): AppendResult | DuplicateEventIdError | null {
-    const seen = new Set<string>();
-    const existing: (ExistingEvent | undefined)[] = [];
-    for (const e of append.events) {
-      if (seen.has(e.eventId)) return new DuplicateEventIdError(e.eventId, append.streamName);
-      seen.add(e.eventId);
-      existing.push(this.findEvent.get(e.eventId));
+  private retriedAppend(append: QueuedAppend, current: StreamRevision): AppendResult | DuplicateEventIdError | null {
+    const { expectedRevision, events, streamName } = append;
+    const from = expectedRevision === 'any' ? 0n : expectedRevision === 'no_stream' ? 0n : expectedRevision + 1n;
+    if (from > current) return null;
+    const stored = this.eventsFrom.all(streamName, from, expectedRevision === 'any' ? -1 : events.length);
+    const at = expectedRevision === 'any' ? stored.findIndex((s) => s.event_id === events[0]!.eventId) : stored[0]?.event_id === events[0]!.eventId ? 0 : -1;
+    if (at >= 0 && events.every((e, i) => stored[at + i]?.event_id === e.eventId)) {
+      const last = stored[at + events.length - 1]!;
+      return { nextExpectedRevision: last.revision, position: last.position };
     }
-    const found = existing.findIndex((x) => x !== undefined);
-    if (found === -1) return null;
-
-    const first = existing[0];
-    const isRetry =
-      first !== undefined &&
-      existing.every(
-        (x, i) => x !== undefined && x.stream_name === append.streamName && x.revision === first.revision + BigInt(i),
-      );
-    if (!isRetry) return new DuplicateEventIdError(append.events[found].eventId, append.streamName);
-    const last = existing[existing.length - 1] as ExistingEvent;
-    return { nextExpectedRevision: last.revision, position: last.position };
+    const ids = new Set(events.map((e) => e.eventId));
+    const reused = stored.find((s) => ids.has(s.event_id));
+    return reused ? new DuplicateEventIdError(reused.event_id, streamName) : null;
   }
+}
+
+/** The same event id twice in one append. */
+function repeatedId(append: QueuedAppend): DuplicateEventIdError | null {
+  if (append.events.length === 1) return null;
+  const seen = new Set<string>();
+  for (const e of append.events) {
+    if (seen.has(e.eventId)) return new DuplicateEventIdError(e.eventId, append.streamName);
+    seen.add(e.eventId);
+  }
+  return null;
 }
 
 function expectationMet(expected: ExpectedRevision, current: StreamRevision | null): boolean {

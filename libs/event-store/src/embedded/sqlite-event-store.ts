@@ -115,7 +115,7 @@ export class SqliteEventStore implements EventStore {
     // Subscriptions mostly follow the head, whose pages the writer's cache holds: they read there.
     this.tailRows = db.prepare<[bigint, number], EventRow>(readAllSql).raw(true).safeIntegers(true);
     this.streamRevisionOf = db
-      .prepare<[string], bigint>('SELECT revision FROM streams WHERE stream_name = ?')
+      .prepare<[string], bigint>('SELECT revision FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1')
       .pluck()
       .safeIntegers(true);
     this.lastPosition = db.prepare<[], bigint | null>('SELECT MAX(position) FROM events').pluck().safeIntegers(true);
