@@ -132,6 +132,41 @@ describe('CommandExecutor', () => {
     expect(await store.streamRevision(walletStream('alice'))).toBe(1n);
   });
 
+  it('keeps only where a key is in the stream: an older key is answered from the stream with the state right after its first run', async () => {
+    const executor = new CommandExecutor(store, { recentReplays: 1 });
+    await executor.execute(request(purchase('alice', 'p1')));
+    const first = await executor.execute(request(gift('alice', 'g1'), { idempotencyKey: 'k1', requestHash: 'h1' }));
+    await executor.execute(request(gift('alice', 'g2'), { idempotencyKey: 'k2', requestHash: 'h2' }));
+    const readsBefore = jest.spyOn(store, 'readStream');
+
+    const replay = await executor.execute(request(gift('alice', 'g1-again'), { idempotencyKey: 'k1', requestHash: 'h1' }));
+
+    expect(readsBefore).toHaveBeenCalledTimes(1);
+    expect(replay).toEqual({ ...first, kind: 'replayed' });
+    expect(replay.state.balance).toBe(69);
+    await expect(executor.execute(request(gift('alice', 'g3'), { idempotencyKey: 'k1', requestHash: 'other' }))).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    expect(await store.streamRevision(walletStream('alice'))).toBe(2n);
+  });
+
+  it('replays every event of a command that appended several, read back from the stream', async () => {
+    type Twice = { type: 'Twice'; data: { n: number } };
+    const twice = {
+      initialState: () => ({ total: 0 }),
+      decide: (command: { n: number }): Twice[] => [{ type: 'Twice', data: { n: command.n } }, { type: 'Twice', data: { n: command.n } }],
+      evolve: (state: { total: number }, event: Twice) => ({ total: state.total + event.data.n }),
+    };
+    const run = (executor: CommandExecutor, n: number, key: string) =>
+      executor.execute({ streamName: 'counter-1', model: twice, command: { n }, actorId: 'a', correlationId: 'c', causationId: 'c', idempotencyKey: key });
+    const first = await run(new CommandExecutor(store), 5, 'five');
+    await run(new CommandExecutor(store), 1, 'one');
+
+    const replay = await run(new CommandExecutor(store, { recentReplays: 0 }), 99, 'five');
+
+    expect(replay).toMatchObject({ kind: 'replayed', events: first.events, state: { total: 10 }, revision: 1n, position: first.position });
+  });
+
   it('serialises concurrent commands on one stream so none is lost and none overdraws', async () => {
     const executor = new CommandExecutor(store);
     await executor.execute(request(purchase('alice', 'p1')));

@@ -42,20 +42,28 @@ export type CommandOutcome<S, E> = {
   revision: StreamRevision | null;
 };
 
-type KeyRecord<S, E> = { requestHash?: string; events: E[]; stateAfter: S; position: GlobalPosition; revision: StreamRevision };
+/** Where a key's events are in its stream: all a cached stream keeps per key (a few dozen bytes). */
+type KeyRecord = { first: StreamRevision; last: StreamRevision };
 
-type LoadedStream<S, E> = {
+/** What a replayed key answers: the first run's events and the state right after them. */
+type Replay<S, E> = { requestHash?: string; events: E[]; stateAfter: S; position: GlobalPosition; revision: StreamRevision };
+
+type LoadedStream<S> = {
   state: S;
   revision: StreamRevision | null;
   position: GlobalPosition | null;
-  keys: Map<string, KeyRecord<S, E>>;
+  keys: Map<string, KeyRecord>;
 };
+
+
 
 export type CommandExecutorOptions = {
   /** Conflicts (another process wrote the stream) retried this many times, then 409. */
   maxAttempts?: number;
   /** Streams whose folded state stays in memory (least recently used ones leave first). */
   cacheSize?: number;
+  /** Keys whose first answer is kept whole, over all streams; older ones are read back from their stream. Default 4096. */
+  recentReplays?: number;
   /** Turns a stored event into the current shape (old schema versions stay readable). */
   upcast?: (event: RecordedEvent) => { type: string; data: unknown };
 };
@@ -66,10 +74,14 @@ export type CommandExecutorOptions = {
  * serialised in this process, so conflicts only come from other processes.
  */
 export class CommandExecutor {
-  private readonly cache = new Map<string, LoadedStream<unknown, unknown>>();
+  private readonly cache = new Map<string, LoadedStream<unknown>>();
+  /** stream + key -> the first run's answer, for the latest keys only (Map order is the LRU order). */
+  private readonly recentReplays = new Map<string, Replay<unknown, unknown>>();
   private readonly locks = new KeyedMutex();
   private readonly maxAttempts: number;
   private readonly cacheSize: number;
+  /** Full answers kept for the latest keys of all streams: a client's retry usually follows at once. */
+  private readonly maxRecentReplays: number;
   private readonly upcast: (event: RecordedEvent) => { type: string; data: unknown };
 
   constructor(
@@ -78,6 +90,7 @@ export class CommandExecutor {
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.cacheSize = options.cacheSize ?? 50_000;
+    this.maxRecentReplays = Math.max(0, options.recentReplays ?? 4096);
     this.upcast = options.upcast ?? ((e) => ({ type: e.type, data: e.data }));
   }
 
@@ -94,7 +107,7 @@ export class CommandExecutor {
     // A cached state that is good enough is read without the lock: it is replaced whole, never
     // half-updated, so queueing behind a command in flight on that stream (e.g. the diamonds
     // reactor's credit waiting for its commit) would only add that command's latency.
-    const cached = this.cache.get(streamName) as LoadedStream<S, E> | undefined;
+    const cached = this.cache.get(streamName) as LoadedStream<S> | undefined;
     if (cached && goodEnough(cached.state)) return { state: cached.state, revision: cached.revision, position: cached.position };
     // Under the stream's lock: a tail read folds into the shared cached state.
     return this.locks.run(streamName, async () => {
@@ -124,10 +137,11 @@ export class CommandExecutor {
     for (let attempt = 1; ; ) {
       const seen = request.idempotencyKey === undefined ? undefined : loaded.keys.get(request.idempotencyKey);
       if (seen) {
-        if (request.requestHash !== undefined && seen.requestHash !== undefined && seen.requestHash !== request.requestHash) {
+        const replay = await this.replayOf(request, seen);
+        if (request.requestHash !== undefined && replay.requestHash !== undefined && replay.requestHash !== request.requestHash) {
           throw new IdempotencyKeyReusedError(request.idempotencyKey!);
         }
-        return { kind: 'replayed', events: seen.events, state: seen.stateAfter, position: seen.position, revision: seen.revision };
+        return { kind: 'replayed', events: replay.events, state: replay.stateAfter, position: replay.position, revision: replay.revision };
       }
 
       let events: E[];
@@ -173,7 +187,9 @@ export class CommandExecutor {
         loaded.revision = result.nextExpectedRevision;
         loaded.position = result.position;
         if (request.idempotencyKey !== undefined) {
-          loaded.keys.set(request.idempotencyKey, {
+          const first = result.nextExpectedRevision - BigInt(events.length - 1);
+          loaded.keys.set(request.idempotencyKey, { first, last: result.nextExpectedRevision });
+          this.remember(streamName, request.idempotencyKey, {
             requestHash: request.requestHash,
             events,
             stateAfter: state,
@@ -199,16 +215,16 @@ export class CommandExecutor {
   private async cachedStream<S, C, E extends { type: string; data: unknown }>(
     streamName: string,
     model: StreamModel<S, C, E>,
-  ): Promise<{ loaded: LoadedStream<S, E>; fresh: boolean }> {
-    const cached = this.cache.get(streamName) as LoadedStream<S, E> | undefined;
+  ): Promise<{ loaded: LoadedStream<S>; fresh: boolean }> {
+    const cached = this.cache.get(streamName) as LoadedStream<S> | undefined;
     if (cached) {
       this.cache.delete(streamName);
-      this.cache.set(streamName, cached as LoadedStream<unknown, unknown>);
+      this.cache.set(streamName, cached as LoadedStream<unknown>);
       return { loaded: cached, fresh: false };
     }
-    const loaded: LoadedStream<S, E> = { state: model.initialState(), revision: null, position: null, keys: new Map() };
+    const loaded: LoadedStream<S> = { state: model.initialState(), revision: null, position: null, keys: new Map() };
     await this.catchUp(streamName, model, loaded);
-    this.cache.set(streamName, loaded as LoadedStream<unknown, unknown>);
+    this.cache.set(streamName, loaded as LoadedStream<unknown>);
     if (this.cache.size > this.cacheSize) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
@@ -220,7 +236,7 @@ export class CommandExecutor {
   private async catchUp<S, C, E extends { type: string; data: unknown }>(
     streamName: string,
     model: StreamModel<S, C, E>,
-    loaded: LoadedStream<S, E>,
+    loaded: LoadedStream<S>,
   ): Promise<true> {
     const tail = await this.store.readStream(streamName, {
       fromRevision: loaded.revision === null ? 0n : loaded.revision + 1n,
@@ -233,23 +249,53 @@ export class CommandExecutor {
       const key = recorded.metadata.idempotencyKey;
       if (key !== undefined) {
         const record = loaded.keys.get(key);
-        // A command's events share one key: the record keeps all of them and the state after the last.
-        if (record && record.revision === recorded.revision - 1n && record.position < recorded.position) {
-          record.events.push(event);
-          record.stateAfter = loaded.state;
-          record.position = recorded.position;
-          record.revision = recorded.revision;
-        } else {
-          loaded.keys.set(key, {
-            requestHash: recorded.metadata.requestHash,
-            events: [event],
-            stateAfter: loaded.state,
-            position: recorded.position,
-            revision: recorded.revision,
-          });
-        }
+        // A command's events share one key and follow each other: the record spans all of them.
+        if (record && record.last === recorded.revision - 1n) record.last = recorded.revision;
+        else if (!record) loaded.keys.set(key, { first: recorded.revision, last: recorded.revision });
       }
     }
     return true;
   }
+
+  /** The first run's answer for a key seen in the stream: remembered if recent, else read back from the stream. */
+  private async replayOf<S, C, E extends { type: string; data: unknown }>(
+    request: CommandRequest<S, C, E>,
+    record: KeyRecord,
+  ): Promise<Replay<S, E>> {
+    const id = replayId(request.streamName, request.idempotencyKey!);
+    const recent = this.recentReplays.get(id) as Replay<S, E> | undefined;
+    if (recent) return recent;
+    const { model } = request;
+    const stored = await this.store.readStream(request.streamName, { maxCount: Number(record.last) + 1 });
+    let stateAfter = model.initialState();
+    const events: E[] = [];
+    let requestHash: string | undefined;
+    let position: GlobalPosition | null = null;
+    for (const recorded of stored) {
+      if (recorded.revision > record.last) break;
+      const event = this.upcast(recorded) as E;
+      stateAfter = model.evolve(stateAfter, event);
+      if (recorded.revision < record.first) continue;
+      if (recorded.revision === record.first) requestHash = recorded.metadata.requestHash;
+      events.push(event);
+      position = recorded.position;
+    }
+    if (position === null) throw new Error(`${request.streamName} no longer holds revision ${record.last} of key ${request.idempotencyKey}`);
+    const replay: Replay<S, E> = { requestHash, events, stateAfter, position, revision: record.last };
+    this.remember(request.streamName, request.idempotencyKey!, replay);
+    return replay;
+  }
+
+  private remember<S, E>(streamName: string, key: string, replay: Replay<S, E>): void {
+    const id = replayId(streamName, key);
+    this.recentReplays.delete(id);
+    this.recentReplays.set(id, replay as Replay<unknown, unknown>);
+    if (this.recentReplays.size > this.maxRecentReplays) {
+      const oldest = this.recentReplays.keys().next().value;
+      if (oldest !== undefined) this.recentReplays.delete(oldest);
+    }
+  }
 }
+
+/** Stream names and keys may hold any character but NUL. */
+const replayId = (streamName: string, key: string): string => `${streamName}\u0000${key}`;
