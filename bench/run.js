@@ -109,9 +109,16 @@ async function httpGifts(tmp) {
   };
 }
 
+/** Commands in flight: one per wallet (every wallet busy), and 64 (as many as http_gifts' connections). */
+const APPEND_INFLIGHT = 1000;
+const APPEND_FEW_INFLIGHT = 64;
+/** The ceiling's commit size: about what ours commits at once with one command per wallet in flight. */
+const CEILING_PER_COMMIT = 256;
+
 async function appendCommands(tmp) {
   const common = { wallets: 1000, warmup: PLAN.append.warmup, commands: PLAN.append.commands };
   const ours = [];
+  const oursFew = [];
   const raw = [];
   const emmett = [];
   const ceiling = [];
@@ -119,9 +126,10 @@ async function appendCommands(tmp) {
     const runs = [
       async () =>
         ours.push(
-          await runWorker('append-commands.js', { ...common, inflight: 64, dataDir: join(tmp, `append-ours-${round}`) }, { nodeArgs: oursNodeArgs(`append_commands-${round + 1}`) }),
+          await runWorker('append-commands.js', { ...common, inflight: APPEND_INFLIGHT, dataDir: join(tmp, `append-ours-${round}`) }, { nodeArgs: oursNodeArgs(`append_commands-${round + 1}`) }),
         ),
-      async () => ceiling.push(await runWorker('batch-ceiling.js', { ...common, perCommit: 64, dataDir: join(tmp, `append-ceiling-${round}`) })),
+      async () => oursFew.push(await runWorker('append-commands.js', { ...common, inflight: APPEND_FEW_INFLIGHT, dataDir: join(tmp, `append-ours-few-${round}`) })),
+      async () => ceiling.push(await runWorker('batch-ceiling.js', { ...common, perCommit: CEILING_PER_COMMIT, dataDir: join(tmp, `append-ceiling-${round}`) })),
       async () => raw.push(await runWorker('raw-append.js', { ...common, warmup: 500, commands: Math.min(common.commands, 5000), dataDir: join(tmp, `append-raw-${round}`) })),
       async () =>
         emmett.push(
@@ -130,8 +138,9 @@ async function appendCommands(tmp) {
     ];
     for (const run of round % 2 === 0 ? runs : runs.reverse()) await run();
     log(
-      `append_commands round ${round + 1}: ours ${Math.round(ours.at(-1).commandsPerSec)}/s, raw ${Math.round(raw.at(-1).commandsPerSec)}/s, ` +
-        `emmett ${Math.round(emmett.at(-1).commandsPerSec)}/s, SQLite ceiling at 64 per commit ${Math.round(ceiling.at(-1).commandsPerSec)}/s`,
+      `append_commands round ${round + 1}: ours ${Math.round(ours.at(-1).commandsPerSec)}/s (${APPEND_FEW_INFLIGHT} in flight: ${Math.round(oursFew.at(-1).commandsPerSec)}/s), ` +
+        `raw ${Math.round(raw.at(-1).commandsPerSec)}/s, emmett ${Math.round(emmett.at(-1).commandsPerSec)}/s, ` +
+        `SQLite ceiling at ${CEILING_PER_COMMIT} per commit ${Math.round(ceiling.at(-1).commandsPerSec)}/s`,
     );
   }
   const peer = summary(emmett.map((r) => r.commandsPerSec));
@@ -143,8 +152,15 @@ async function appendCommands(tmp) {
     peer: peer.median,
     peer_name: 'Emmett 0.38.5 SQLite event store, CommandHandler with our wallet decider (one lane: see README)',
     peer_ratio: ratioOf(ours.map((r) => r.commandsPerSec), emmett.map((r) => r.commandsPerSec)),
+    few_inflight: {
+      inflight: APPEND_FEW_INFLIGHT,
+      value: summary(oursFew.map((r) => r.commandsPerSec)).median,
+      ratio: ratioOf(oursFew.map((r) => r.commandsPerSec), raw.map((r) => r.commandsPerSec)),
+      rounds: summary(oursFew.map((r) => r.commandsPerSec)),
+      commandsPerCommit: summary(oursFew.map((r) => r.commandsPerCommit)).median,
+    },
     ...ceilingFields(
-      'raw better-sqlite3 running our append statements on our schema, 64 appends per FULL commit, nothing above SQLite',
+      `raw better-sqlite3 running our append statements on our schema, ${CEILING_PER_COMMIT} appends per FULL commit, nothing above SQLite`,
       { ours: ours.map((r) => r.commandsPerSec), ceiling: ceiling.map((r) => r.commandsPerSec), baseline: raw.map((r) => r.commandsPerSec) },
     ),
     peak_rss_mb: Math.max(...ours.map((r) => r.peak_rss_mb)),
@@ -153,7 +169,7 @@ async function appendCommands(tmp) {
     commandsPerCommit: summary(ours.map((r) => r.commandsPerCommit)).median,
     storage: ours[0].settings,
     peer_storage: { synchronous: emmett[0].synchronous, journal: emmett[0].journal },
-    settings: { ...common, inflight: 64, rawCommands: Math.min(common.commands, 5000), emmettInflight: 1, emmettCommands: PLAN.append.emmettCommands },
+    settings: { ...common, inflight: APPEND_INFLIGHT, appendThread: true, fewInflight: APPEND_FEW_INFLIGHT, ceilingPerCommit: CEILING_PER_COMMIT, rawCommands: Math.min(common.commands, 5000), emmettInflight: 1, emmettCommands: PLAN.append.emmettCommands },
   };
 }
 
@@ -272,9 +288,10 @@ function printTable(workloads) {
   for (const [name, w] of Object.entries(workloads)) {
     const range = w.ours ? `${w.ours.min}–${w.ours.max}` : w.p99_ms_rounds ? `${w.p99_ms_rounds.min}–${w.p99_ms_rounds.max}` : '';
     rows.push([name, `${w.value} ${w.unit}`, range, String(w.baseline), String(w.ratio), String(w.p99_ms ?? ''), String(w.peak_rss_mb ?? ''), w.goal]);
+    if (w.few_inflight !== undefined) rows.push([`  ${w.few_inflight.inflight} in flight`, `${w.few_inflight.value} ${w.unit}`, `${w.few_inflight.rounds.min}–${w.few_inflight.rounds.max}`, String(w.baseline), String(w.few_inflight.ratio), '', '', '']);
     if (w.peer !== undefined) rows.push([`  vs Emmett SQLite`, '', '', String(w.peer), String(w.peer_ratio), '', '', '']);
     if (w.ceiling !== undefined) {
-      const what = { rebuild: '  read + every doc once', http_gifts: '  our edge, gift for free' }[name] ?? '  SQLite alone, 64/commit';
+      const what = { rebuild: '  read + every doc once', http_gifts: '  our edge, gift for free' }[name] ?? `  SQLite alone, ${CEILING_PER_COMMIT}/commit`;
       rows.push([what, `${w.ceiling} ${w.unit}`, '', String(w.baseline), String(w.ceiling_over_raw), '', '', `ours = ${w.ours_over_ceiling} of it`]);
     }
   }

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Ours, command side without HTTP: SendGift through the runtime's executor (load, decide, durable
- * append with the expected revision), `inflight` commands at once over `wallets` funded wallets.
+ * append with the expected revision), `inflight` commands at once over `wallets` funded wallets,
+ * appends committed on the append thread as `npm start` does (`appendThread`, default true).
  */
 const { randomUUID } = require('node:crypto');
 const { dist, serverEnv, coinsPurchased, silentLogger } = require('../lib/economy');
@@ -10,8 +11,8 @@ const { loadConfig } = dist('libs/runtime/src/config');
 const { EconomyRuntime } = dist('libs/runtime/src/economy-runtime');
 
 async function main() {
-  const { dataDir, wallets, inflight, warmup, commands } = JSON.parse(process.argv[2]);
-  const runtime = await EconomyRuntime.open(loadConfig(serverEnv(dataDir)), silentLogger, { runProjector: false });
+  const { dataDir, wallets, inflight, warmup, commands, appendThread = true } = JSON.parse(process.argv[2]);
+  const runtime = await EconomyRuntime.open(loadConfig(serverEnv(dataDir)), silentLogger, { runProjector: false, appendThread });
   const at = new Date().toISOString();
   await Promise.all(
     Array.from({ length: wallets }, (_, w) =>

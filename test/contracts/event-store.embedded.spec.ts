@@ -427,6 +427,26 @@ describe('SqliteEventStore with an append thread (thread only)', () => {
     }
   });
 
+  it('hands appends to the thread every handOverEvents events within a turn, and the thread commits at most maxBatchEvents at once', async () => {
+    const store = SqliteEventStore.open({ file: freshFile(), appendThread: true, handOverEvents: 10, maxBatchEvents: 25 });
+    const handedOver = jest.spyOn(AppendThread.prototype, 'commit');
+    try {
+      // One turn: 60 appends queued before the first hand-over could settle.
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => store.appendToStream(`wallet-handed-${i}`, [anEvent()], { expectedRevision: 'no_stream' })),
+      );
+
+      expect(handedOver.mock.calls.map(([items]) => items.length)).toEqual([10, 10, 10, 10, 10, 10]);
+      expect(new Set(results.map((r) => r.position)).size).toBe(60);
+      // Merged behind a busy commit, never more than 25 events (two hand-overs) at once: at least 3 commits.
+      expect(store.stats().transactions).toBeGreaterThanOrEqual(3);
+      expect(store.stats()).toMatchObject({ appends: 60, events: 60 });
+    } finally {
+      handedOver.mockRestore();
+      await store.close();
+    }
+  });
+
   it('rejects appends with StoreUnavailableError when the thread cannot open the file', async () => {
     const thread = AppendThread.start({ file: join(dir, 'missing', 'events.db'), busyTimeoutMs: 100, maxBatchEvents: 5000 });
     try {

@@ -35,8 +35,14 @@ export type SqliteEventStoreOptions = {
   logger?: EventStoreLogger;
   /** How often an idle live subscription looks for appends made by other processes. Default 200. */
   pollIntervalMs?: number;
-  /** Events queued before a batch commits without waiting for the next turn. Default 5000. */
+  /** The most events one commit holds; that many queued commit without waiting for the next turn. Default 1000. */
   maxBatchEvents?: number;
+  /**
+   * With an append thread: events queued before they are handed to it without waiting for the
+   * next turn, so the thread commits while this event loop decides more commands (those that queue
+   * behind a running commit share the next one, up to maxBatchEvents). Default 128.
+   */
+  handOverEvents?: number;
   /** How long to wait for another connection's write lock before giving up. Default 5000. */
   busyTimeoutMs?: number;
   /**
@@ -93,7 +99,7 @@ export class SqliteEventStore implements EventStore {
     /** Where readAll replays read (see open()); the writer's own connection on ':memory:'. */
     private readonly scanDb: Database.Database,
     private readonly pollIntervalMs: number,
-    maxBatchEvents: number,
+    queuedEvents: number,
     private readonly appendThread: AppendThread | null,
     private readonly logger?: EventStoreLogger,
   ) {
@@ -101,7 +107,7 @@ export class SqliteEventStore implements EventStore {
     this.commits.setMaxListeners(0);
     this.appendBatch = appendThread ? null : batchTransaction(db);
     this.queue = new GroupCommitQueue((items) => this.commitBatch(items), {
-      maxBatchWeight: maxBatchEvents,
+      maxBatchWeight: queuedEvents,
       weigh: (item) => item.events.length,
     });
     this.readStreamRows = db
@@ -153,9 +159,11 @@ export class SqliteEventStore implements EventStore {
       throw toStoreUnavailable(error, `opening ${file}`);
     }
     // Started after the migration, so the thread opens a file whose schema is current.
-    const maxBatchEvents = options.maxBatchEvents ?? 5000;
+    const maxBatchEvents = options.maxBatchEvents ?? 1000;
     const appendThread = options.appendThread ? AppendThread.start({ file, busyTimeoutMs, maxBatchEvents }) : null;
-    return new SqliteEventStore(db, scanDb ?? db, options.pollIntervalMs ?? 200, maxBatchEvents, appendThread, logger);
+    // On this thread a batch is one commit; an append thread is handed smaller batches sooner and merges them.
+    const queuedEvents = appendThread ? Math.min(options.handOverEvents ?? 128, maxBatchEvents) : maxBatchEvents;
+    return new SqliteEventStore(db, scanDb ?? db, options.pollIntervalMs ?? 200, queuedEvents, appendThread, logger);
   }
 
   async appendToStream(
