@@ -133,7 +133,7 @@ describe('CommandExecutor', () => {
   });
 
   it('keeps only where a key is in the stream: an older key is answered from the stream with the state right after its first run', async () => {
-    const executor = new CommandExecutor(store, { recentReplays: 1 });
+    const executor = new CommandExecutor(store);
     await executor.execute(request(purchase('alice', 'p1')));
     const first = await executor.execute(request(gift('alice', 'g1'), { idempotencyKey: 'k1', requestHash: 'h1' }));
     await executor.execute(request(gift('alice', 'g2'), { idempotencyKey: 'k2', requestHash: 'h2' }));
@@ -162,7 +162,7 @@ describe('CommandExecutor', () => {
     const first = await run(new CommandExecutor(store), 5, 'five');
     await run(new CommandExecutor(store), 1, 'one');
 
-    const replay = await run(new CommandExecutor(store, { recentReplays: 0 }), 99, 'five');
+    const replay = await run(new CommandExecutor(store), 99, 'five');
 
     expect(replay).toMatchObject({ kind: 'replayed', events: first.events, state: { total: 10 }, revision: 1n, position: first.position });
   });

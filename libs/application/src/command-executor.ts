@@ -1,4 +1,5 @@
 import type {
+  EventMetadata,
   EventStore,
   GlobalPosition,
   RecordedEvent,
@@ -53,6 +54,8 @@ type LoadedStream<S> = {
   revision: StreamRevision | null;
   position: GlobalPosition | null;
   keys: Map<string, KeyRecord>;
+  /** The latest key's whole answer: a client's retry usually follows at once. Older keys are read back from the stream. */
+  lastReplay: { key: string; replay: Replay<S, unknown> } | null;
 };
 
 
@@ -62,8 +65,6 @@ export type CommandExecutorOptions = {
   maxAttempts?: number;
   /** Streams whose folded state stays in memory (least recently used ones leave first). */
   cacheSize?: number;
-  /** Keys whose first answer is kept whole, over all streams; older ones are read back from their stream. Default 4096. */
-  recentReplays?: number;
   /** Turns a stored event into the current shape (old schema versions stay readable). */
   upcast?: (event: RecordedEvent) => { type: string; data: unknown };
 };
@@ -75,13 +76,9 @@ export type CommandExecutorOptions = {
  */
 export class CommandExecutor {
   private readonly cache = new Map<string, LoadedStream<unknown>>();
-  /** stream + key -> the first run's answer, for the latest keys only (Map order is the LRU order). */
-  private readonly recentReplays = new Map<string, Replay<unknown, unknown>>();
   private readonly locks = new KeyedMutex();
   private readonly maxAttempts: number;
   private readonly cacheSize: number;
-  /** Full answers kept for the latest keys of all streams: a client's retry usually follows at once. */
-  private readonly maxRecentReplays: number;
   private readonly upcast: (event: RecordedEvent) => { type: string; data: unknown };
 
   constructor(
@@ -90,7 +87,6 @@ export class CommandExecutor {
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.cacheSize = options.cacheSize ?? 50_000;
-    this.maxRecentReplays = Math.max(0, options.recentReplays ?? 4096);
     this.upcast = options.upcast ?? ((e) => ({ type: e.type, data: e.data }));
   }
 
@@ -137,7 +133,7 @@ export class CommandExecutor {
     for (let attempt = 1; ; ) {
       const seen = request.idempotencyKey === undefined ? undefined : loaded.keys.get(request.idempotencyKey);
       if (seen) {
-        const replay = await this.replayOf(request, seen);
+        const replay = await this.replayOf(request, loaded, seen);
         if (request.requestHash !== undefined && replay.requestHash !== undefined && replay.requestHash !== request.requestHash) {
           throw new IdempotencyKeyReusedError(request.idempotencyKey!);
         }
@@ -162,24 +158,11 @@ export class CommandExecutor {
       }
 
       const ids = request.eventIds?.(events.length) ?? eventIdsFor(streamName, request.idempotencyKey, events.length);
-      const occurredAt = new Date().toISOString();
+      const metadata = metadataOf(request, new Date().toISOString());
       try {
         const result = await this.store.appendToStream(
           streamName,
-          events.map((event, i) => ({
-            eventId: ids[i]!,
-            type: event.type,
-            data: event.data,
-            metadata: {
-              correlationId: request.correlationId,
-              causationId: request.causationId,
-              actorId: request.actorId,
-              ...(request.idempotencyKey !== undefined && { idempotencyKey: request.idempotencyKey }),
-              ...(request.requestHash !== undefined && { requestHash: request.requestHash }),
-              occurredAt,
-              schemaVersion: SCHEMA_VERSION,
-            },
-          })),
+          events.map((event, i) => ({ eventId: ids[i]!, type: event.type, data: event.data, metadata })),
           { expectedRevision: loaded.revision ?? 'no_stream' },
         );
         const state = events.reduce(model.evolve, loaded.state);
@@ -189,13 +172,8 @@ export class CommandExecutor {
         if (request.idempotencyKey !== undefined) {
           const first = result.nextExpectedRevision - BigInt(events.length - 1);
           loaded.keys.set(request.idempotencyKey, { first, last: result.nextExpectedRevision });
-          this.remember(streamName, request.idempotencyKey, {
-            requestHash: request.requestHash,
-            events,
-            stateAfter: state,
-            position: result.position,
-            revision: result.nextExpectedRevision,
-          });
+          const replay: Replay<S, E> = { requestHash: request.requestHash, events, stateAfter: state, position: result.position, revision: result.nextExpectedRevision };
+          loaded.lastReplay = { key: request.idempotencyKey, replay };
         }
         return { kind: 'appended', events, state, position: result.position, revision: result.nextExpectedRevision };
       } catch (error) {
@@ -222,7 +200,7 @@ export class CommandExecutor {
       this.cache.set(streamName, cached as LoadedStream<unknown>);
       return { loaded: cached, fresh: false };
     }
-    const loaded: LoadedStream<S> = { state: model.initialState(), revision: null, position: null, keys: new Map() };
+    const loaded: LoadedStream<S> = { state: model.initialState(), revision: null, position: null, keys: new Map(), lastReplay: null };
     await this.catchUp(streamName, model, loaded);
     this.cache.set(streamName, loaded as LoadedStream<unknown>);
     if (this.cache.size > this.cacheSize) {
@@ -257,14 +235,14 @@ export class CommandExecutor {
     return true;
   }
 
-  /** The first run's answer for a key seen in the stream: remembered if recent, else read back from the stream. */
+  /** The first run's answer for a key seen in the stream: kept if it is the latest, else read back from the stream. */
   private async replayOf<S, C, E extends { type: string; data: unknown }>(
     request: CommandRequest<S, C, E>,
+    loaded: LoadedStream<S>,
     record: KeyRecord,
   ): Promise<Replay<S, E>> {
-    const id = replayId(request.streamName, request.idempotencyKey!);
-    const recent = this.recentReplays.get(id) as Replay<S, E> | undefined;
-    if (recent) return recent;
+    const last = loaded.lastReplay;
+    if (last !== null && last.key === request.idempotencyKey) return last.replay as Replay<S, E>;
     const { model } = request;
     const stored = await this.store.readStream(request.streamName, { maxCount: Number(record.last) + 1 });
     let stateAfter = model.initialState();
@@ -281,21 +259,20 @@ export class CommandExecutor {
       position = recorded.position;
     }
     if (position === null) throw new Error(`${request.streamName} no longer holds revision ${record.last} of key ${request.idempotencyKey}`);
-    const replay: Replay<S, E> = { requestHash, events, stateAfter, position, revision: record.last };
-    this.remember(request.streamName, request.idempotencyKey!, replay);
-    return replay;
-  }
-
-  private remember<S, E>(streamName: string, key: string, replay: Replay<S, E>): void {
-    const id = replayId(streamName, key);
-    this.recentReplays.delete(id);
-    this.recentReplays.set(id, replay as Replay<unknown, unknown>);
-    if (this.recentReplays.size > this.maxRecentReplays) {
-      const oldest = this.recentReplays.keys().next().value;
-      if (oldest !== undefined) this.recentReplays.delete(oldest);
-    }
+    return { requestHash, events, stateAfter, position, revision: record.last };
   }
 }
 
-/** Stream names and keys may hold any character but NUL. */
-const replayId = (streamName: string, key: string): string => `${streamName}\u0000${key}`;
+/** What every event of a command carries: who and why, its key and request hash if any, when, which schema. */
+function metadataOf(
+  request: Pick<CommandRequest<unknown, unknown, never>, 'correlationId' | 'causationId' | 'actorId' | 'idempotencyKey' | 'requestHash'>,
+  occurredAt: string,
+): EventMetadata {
+  // Built field by field (not with conditional spreads): one object per command, keys in the stored order.
+  const metadata = { correlationId: request.correlationId, causationId: request.causationId, actorId: request.actorId } as EventMetadata;
+  if (request.idempotencyKey !== undefined) metadata.idempotencyKey = request.idempotencyKey;
+  if (request.requestHash !== undefined) metadata.requestHash = request.requestHash;
+  metadata.occurredAt = occurredAt;
+  metadata.schemaVersion = SCHEMA_VERSION;
+  return metadata;
+}
