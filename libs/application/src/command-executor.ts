@@ -27,8 +27,10 @@ export type CommandRequest<S, C, E extends { type: string; data: unknown }> = {
   causationId: string;
   idempotencyKey?: string;
   requestHash?: string;
-  /** Overrides the ids of the appended events (e.g. derived from a source event). */
-  eventIds?: (count: number) => string[];
+  /** Overrides the ids of the decided events, one each (e.g. derived from the events they follow from). */
+  eventIds?: (events: readonly E[]) => string[];
+  /** Overrides correlation and causation per decided event, when they follow from different messages (a credit from its gift). */
+  causations?: (events: readonly E[]) => Array<{ correlationId: string; causationId: string }>;
 };
 
 export type CommandOutcome<S, E> = {
@@ -157,12 +159,20 @@ export class CommandExecutor {
         return { kind: 'unchanged', events: [], state: loaded.state, position: loaded.position, revision: loaded.revision };
       }
 
-      const ids = request.eventIds?.(events.length) ?? eventIdsFor(streamName, request.idempotencyKey, events.length);
-      const metadata = metadataOf(request, new Date().toISOString());
+      const ids = request.eventIds?.(events) ?? eventIdsFor(streamName, request.idempotencyKey, events.length);
+      if (ids.length !== events.length) throw new RangeError(`${ids.length} event ids for ${events.length} events`);
+      const occurredAt = new Date().toISOString();
+      const causations = request.causations?.(events);
+      const metadata = causations ? null : metadataOf(request, occurredAt);
       try {
         const result = await this.store.appendToStream(
           streamName,
-          events.map((event, i) => ({ eventId: ids[i]!, type: event.type, data: event.data, metadata })),
+          events.map((event, i) => ({
+            eventId: ids[i]!,
+            type: event.type,
+            data: event.data,
+            metadata: metadata ?? metadataOf({ ...request, ...causations![i]! }, occurredAt),
+          })),
           { expectedRevision: loaded.revision ?? 'no_stream' },
         );
         const state = events.reduce(model.evolve, loaded.state);

@@ -3,6 +3,7 @@ import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-stor
 import { creatorDecider, creatorStream, defaultCatalog, walletDecider, walletStream } from '../../domain/src';
 import { CommandExecutor } from './command-executor';
 import { DIAMONDS_REACTOR, DiamondsReactor } from './diamonds-reactor';
+import { deterministicUuid } from './event-ids';
 import { silentLogger } from './logger';
 
 const catalog = defaultCatalog();
@@ -62,6 +63,43 @@ describe('DiamondsReactor', () => {
     expect(credited).toHaveLength(3);
     expect(credited.map((e) => (e.data as { diamonds: number }).diamonds)).toEqual([1, 20, 500]);
     expect(credited.every((e) => e.metadata.actorId === `system:${DIAMONDS_REACTOR}`)).toBe(true);
+    await eventStore.close();
+    await readStore.close();
+  });
+
+  it("credits a creator's gifts read together in one append, each credit caused by its gift and named after it", async () => {
+    const eventStore = SqliteEventStore.open({ file: ':memory:' });
+    const readStore = SqliteReadStore.open({ file: ':memory:' });
+    await readStore.init([{ name: DIAMONDS_REACTOR, collections: [] }]);
+    const executor = new CommandExecutor(eventStore);
+    const creatorModel = creatorDecider(catalog);
+    const walletModel = walletDecider(catalog);
+    const base = { actorId: 'x', correlationId: 'c', causationId: 'c' };
+    await executor.execute({ ...base, streamName: creatorStream('star'), model: creatorModel, command: { type: 'RegisterCreator', data: { creatorId: 'star', now } } });
+    await executor.execute({
+      ...base, streamName: walletStream('fan'), model: walletModel,
+      command: { type: 'PurchaseCoins', data: { userId: 'fan', paymentId: 'p', packageId: 'coins-700', region: 'US', channel: 'app_store', amount: { value: 999, currency: 'USD' }, now } },
+    });
+    for (let i = 0; i < 50; i++) {
+      await executor.execute({
+        ...base, correlationId: `request-${i}`, streamName: walletStream('fan'), model: walletModel,
+        command: { type: 'SendGift', data: { giftTxnId: `g${i}`, senderId: 'fan', creatorId: 'star', giftId: 'rose', quantity: 1, now } },
+      });
+    }
+    const gifts = (await eventStore.readStream(walletStream('fan'))).filter((e) => e.type === 'GiftSent');
+    const appendsBefore = eventStore.stats().appends;
+
+    const reactor = new DiamondsReactor({ eventStore, readStore, executor, creatorModel, logger: silentLogger });
+    await reactor.start();
+    const credits = async () => (await eventStore.readStream(creatorStream('star'))).filter((e) => e.type === 'DiamondsCredited');
+    await until(async () => (await credits()).length === 50);
+    await reactor.stop();
+
+    expect(eventStore.stats().appends - appendsBefore).toBe(1);
+    const credited = await credits();
+    expect(credited.map((e) => e.metadata.causationId)).toEqual(gifts.map((g) => g.eventId));
+    expect(credited.map((e) => e.metadata.correlationId)).toEqual(gifts.map((_, i) => `request-${i}`));
+    expect(credited.map((e) => e.eventId)).toEqual(gifts.map((g) => deterministicUuid(`credit|${g.eventId}|0`)));
     await eventStore.close();
     await readStore.close();
   });

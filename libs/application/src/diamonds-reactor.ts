@@ -1,7 +1,7 @@
 import type { EventStore, GlobalPosition, RecordedEvent } from '../../event-store/src/event-store.port';
 import type { ReadStore } from '../../read-models/src/read-store.port';
 import type { CreatorCommand } from '../../domain/src/commands';
-import type { CreatorEvent, GiftSent } from '../../domain/src/events';
+import type { CreatorEvent, DiamondsCredited, GiftSent } from '../../domain/src/events';
 import type { CreatorState } from '../../domain/src/creator/creator';
 import { creatorStream } from '../../domain/src/streams';
 import { BusinessRuleViolation } from '../../domain/src/errors';
@@ -90,52 +90,60 @@ export class DiamondsReactor {
     await save().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'diamonds reactor checkpoint not saved; it will re-read from the last one'));
   }
 
-  /** Creators are credited in parallel (their appends share commits); one creator in order. */
+  /**
+   * Each creator's gifts of the batch in one command, one DiamondsCredited each, in one append;
+   * creators in parallel, so their appends share commits. One command per gift made a creator who
+   * receives many gifts at once wait one commit per gift.
+   */
   private async creditAll(gifts: RecordedEvent[]): Promise<void> {
     const byCreator = new Map<string, RecordedEvent[]>();
     for (const gift of gifts) {
-      const { creatorId } = (gift.data as GiftSent['data']);
-      const list = byCreator.get(creatorId) ?? [];
-      list.push(gift);
-      byCreator.set(creatorId, list);
+      const { creatorId } = gift.data as GiftSent['data'];
+      const list = byCreator.get(creatorId);
+      if (list) list.push(gift);
+      else byCreator.set(creatorId, [gift]);
     }
-    await Promise.all(
-      [...byCreator.values()].map(async (creatorGifts) => {
-        for (const gift of creatorGifts) await this.credit(gift);
-      }),
-    );
+    await Promise.all([...byCreator].map(([creatorId, creatorGifts]) => this.credit(creatorId, creatorGifts)));
   }
 
-  private async credit(gift: RecordedEvent): Promise<void> {
-    const data = gift.data as GiftSent['data'];
+  private async credit(creatorId: string, gifts: RecordedEvent[]): Promise<void> {
+    const byPosition = new Map(gifts.map((gift) => [gift.position.toString(), gift]));
+    const giftOf = (credit: CreatorEvent): RecordedEvent => byPosition.get((credit as DiamondsCredited).data.giftPosition)!;
     try {
       await this.deps.executor.execute({
-        streamName: creatorStream(data.creatorId),
+        streamName: creatorStream(creatorId),
         model: this.deps.creatorModel,
         command: {
           type: 'CreditDiamonds',
           data: {
-            creatorId: data.creatorId,
-            giftTxnId: data.giftTxnId,
-            senderId: data.senderId,
-            giftId: data.giftId,
-            quantity: data.quantity,
-            diamonds: data.diamonds,
-            giftPosition: gift.position.toString(),
-            now: data.sentAt,
+            creatorId,
+            gifts: gifts.map((gift) => {
+              const data = gift.data as GiftSent['data'];
+              return {
+                giftTxnId: data.giftTxnId,
+                senderId: data.senderId,
+                giftId: data.giftId,
+                quantity: data.quantity,
+                diamonds: data.diamonds,
+                giftPosition: gift.position.toString(),
+                now: data.sentAt,
+              };
+            }),
           },
         },
         actorId: `system:${DIAMONDS_REACTOR}`,
-        correlationId: gift.metadata.correlationId,
-        causationId: gift.eventId,
-        eventIds: (n) => Array.from({ length: n }, (_, i) => deterministicUuid(`credit|${gift.eventId}|${i}`)),
+        correlationId: gifts[0]!.metadata.correlationId,
+        causationId: gifts[0]!.eventId,
+        // Each credit is caused by its own gift, and its id follows from the gift's.
+        eventIds: (credits) => credits.map((credit) => deterministicUuid(`credit|${giftOf(credit).eventId}|0`)),
+        causations: (credits) => credits.map((credit) => ({ correlationId: giftOf(credit).metadata.correlationId, causationId: giftOf(credit).eventId })),
       });
     } catch (error) {
       if (!(error instanceof BusinessRuleViolation)) throw error;
-      // A gift the creator stream refuses cannot be fixed by retrying: say so loudly, move on.
+      // Gifts the creator stream refuses cannot be fixed by retrying: say so loudly, move on.
       this.deps.logger.error(
-        { err: error, code: error.code, giftEventId: gift.eventId, position: gift.position.toString(), creatorId: data.creatorId },
-        'gift could not be credited to its creator; parked',
+        { err: error, code: error.code, creatorId, gifts: gifts.map((gift) => ({ eventId: gift.eventId, position: gift.position.toString() })) },
+        'gifts could not be credited to their creator; parked',
       );
     }
   }

@@ -49,20 +49,26 @@ export type RegisterCreator = {
   data: { creatorId: string; now: string };
 };
 
-/** Issued by the diamonds reactor for each GiftSent it reads. */
+/** One GiftSent to credit: what the creator's DiamondsCredited repeats, and where the gift is in the log. */
+export type GiftToCredit = {
+  giftTxnId: string;
+  senderId: string;
+  giftId: string;
+  quantity: number;
+  diamonds: number;
+  /** Global position of the GiftSent, decimal string. */
+  giftPosition: string;
+  now: string;
+};
+
+/**
+ * Issued by the diamonds reactor for the gifts to one creator it read together, in global order:
+ * one DiamondsCredited each, in one append, so a creator who receives many gifts at once is
+ * credited for all of them in one commit instead of one commit per gift.
+ */
 export type CreditDiamonds = {
   type: 'CreditDiamonds';
-  data: {
-    creatorId: string;
-    giftTxnId: string;
-    senderId: string;
-    giftId: string;
-    quantity: number;
-    diamonds: number;
-    /** Global position of the GiftSent, decimal string. */
-    giftPosition: string;
-    now: string;
-  };
+  data: { creatorId: string; gifts: readonly GiftToCredit[] };
 };
 
 export type ConvertDiamonds = {

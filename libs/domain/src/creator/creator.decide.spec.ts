@@ -6,6 +6,7 @@ import {
   convertDiamonds,
   creatorRegistered,
   creditDiamonds,
+  creditGifts,
   diamondsConverted,
   diamondsCredited,
   registerCreator,
@@ -44,6 +45,20 @@ describe('CreditDiamonds', () => {
     given([registered, last]).when(creditDiamonds('9007199254740993', 1)).then([]);
     given([registered, last]).when(creditDiamonds('9007199254740992', 1)).then([]);
     given([registered, last]).when(creditDiamonds('9007199254740994', 1)).then([diamondsCredited('9007199254740994', 1)]);
+  });
+
+  it('credits several gifts in one command, one DiamondsCredited each, skipping those already credited', () => {
+    const gift = (position: string, diamonds: number) => creditDiamonds(position, diamonds).data.gifts[0]!;
+    const state = given([registered, diamondsCredited('17', 99)])
+      .when(creditGifts('carol', [gift('12', 1), gift('17', 99), gift('18', 5), gift('30', 20)]))
+      .then([diamondsCredited('18', 5), diamondsCredited('30', 20)]);
+    expect(state).toMatchObject({ diamondsEarned: 124, lastCreditedGiftPosition: 30n });
+  });
+
+  it('treats gifts out of position order as a programmer error: the later one would be lost', () => {
+    const gift = (position: string) => creditDiamonds(position, 1).data.gifts[0]!;
+    given([registered]).when(creditGifts('carol', [gift('20'), gift('19')])).thenThrows(RangeError);
+    given([registered]).when(creditGifts('carol', [gift('20'), gift('20')])).thenThrows(RangeError);
   });
 
   it('refuses to credit someone who is not a creator', () => {

@@ -28,28 +28,34 @@ function registerCreator({ data }: RegisterCreator, state: CreatorState): Creato
 }
 
 function creditDiamonds({ data }: CreditDiamonds, state: CreatorState): DiamondsCredited[] {
-  requirePositiveInteger(data.diamonds, 'credited diamonds');
-  if (!POSITION_PATTERN.test(data.giftPosition)) {
-    throw new RangeError(`giftPosition must be a decimal integer string, got ${data.giftPosition}`);
-  }
+  const positions = data.gifts.map((gift) => {
+    requirePositiveInteger(gift.diamonds, 'credited diamonds');
+    if (!POSITION_PATTERN.test(gift.giftPosition)) {
+      throw new RangeError(`giftPosition must be a decimal integer string, got ${gift.giftPosition}`);
+    }
+    return BigInt(gift.giftPosition);
+  });
+  // Gifts come in the order of the log: one out of order would be taken for a redelivery and lost.
+  positions.forEach((position, i) => {
+    if (i > 0 && position <= positions[i - 1]!) throw new RangeError(`gifts to credit must be in ascending position order, got ${positions[i - 1]} then ${position}`);
+  });
   requireCreator(state, data.creatorId);
-  const position = BigInt(data.giftPosition);
-  if (state.lastCreditedGiftPosition !== null && position <= state.lastCreditedGiftPosition) return [];
-  return [
-    {
+  const last = state.lastCreditedGiftPosition;
+  return data.gifts
+    .filter((_, i) => last === null || positions[i]! > last)
+    .map((gift) => ({
       type: 'DiamondsCredited',
       data: {
         creatorId: data.creatorId,
-        giftTxnId: data.giftTxnId,
-        senderId: data.senderId,
-        giftId: data.giftId,
-        quantity: data.quantity,
-        diamonds: data.diamonds,
-        giftPosition: data.giftPosition,
-        creditedAt: data.now,
+        giftTxnId: gift.giftTxnId,
+        senderId: gift.senderId,
+        giftId: gift.giftId,
+        quantity: gift.quantity,
+        diamonds: gift.diamonds,
+        giftPosition: gift.giftPosition,
+        creditedAt: gift.now,
       },
-    },
-  ];
+    }));
 }
 
 function convertDiamonds({ data }: ConvertDiamonds, state: CreatorState, catalog: Catalog): DiamondsConverted {

@@ -1,4 +1,4 @@
-import type { ConvertDiamonds, CreditDiamonds, PurchaseCoins, PurchaseItem, RecordPayment, RegisterCreator, SendGift } from '../commands';
+import type { ConvertDiamonds, CreditDiamonds, GiftToCredit, PurchaseCoins, PurchaseItem, RecordPayment, RegisterCreator, SendGift } from '../commands';
 import type { CoinsPurchased, CreatorRegistered, DiamondsConverted, DiamondsCredited, GiftSent, ItemPurchased, PaymentReceived } from '../events';
 
 /** Builders of real commands and events with readable defaults, for specs only. */
@@ -79,20 +79,17 @@ export const creatorRegistered = (creatorId = 'carol'): CreatorRegistered => ({
   data: { creatorId, registeredAt: NOW },
 });
 
-export const creditDiamonds = (giftPosition: string, diamonds: number, over: Partial<CreditDiamonds['data']> = {}): CreditDiamonds => ({
-  type: 'CreditDiamonds',
-  data: {
-    creatorId: 'carol',
-    giftTxnId: `gift-at-${giftPosition}`,
-    senderId: 'alice',
-    giftId: 'rose',
-    quantity: diamonds,
-    diamonds,
-    giftPosition,
-    now: NOW,
-    ...over,
-  },
-});
+/** The reactor's command for one gift; `over` may name the creator and any field of the gift. */
+export const creditDiamonds = (
+  giftPosition: string,
+  diamonds: number,
+  over: Partial<GiftToCredit> & { creatorId?: string } = {},
+): CreditDiamonds => {
+  const { creatorId = 'carol', ...gift } = over;
+  return creditGifts(creatorId, [{ giftTxnId: `gift-at-${giftPosition}`, senderId: 'alice', giftId: 'rose', quantity: diamonds, diamonds, giftPosition, now: NOW, ...gift }]);
+};
+
+export const creditGifts = (creatorId: string, gifts: GiftToCredit[]): CreditDiamonds => ({ type: 'CreditDiamonds', data: { creatorId, gifts } });
 
 export const diamondsCredited = (giftPosition: string, diamonds: number, over: Partial<DiamondsCredited['data']> = {}): DiamondsCredited => ({
   type: 'DiamondsCredited',

@@ -37,7 +37,7 @@ export class PurchaseCoinsHandler implements ICommandHandler<PurchaseCoinsComman
       actorId: context.actorId,
       correlationId: context.correlationId,
       causationId: context.causationId,
-      eventIds: (n) => Array.from({ length: n }, (_, i) => deterministicUuid(`payment-received|${body.paymentId}|${i}`)),
+      eventIds: (events) => events.map((_, i) => deterministicUuid(`payment-received|${body.paymentId}|${i}`)),
     });
     const outcome = await this.runtime.executor.execute({
       streamName: walletStream(body.userId),
@@ -48,7 +48,7 @@ export class PurchaseCoinsHandler implements ICommandHandler<PurchaseCoinsComman
       },
       ...context,
       idempotencyKey: `payment:${body.paymentId}`,
-      eventIds: (n) => Array.from({ length: n }, (_, i) => deterministicUuid(`payment|${body.paymentId}|${i}`)),
+      eventIds: (events) => events.map((_, i) => deterministicUuid(`payment|${body.paymentId}|${i}`)),
     });
     const purchase = outcome.events.find((e): e is CoinsPurchased => e.type === 'CoinsPurchased');
     if (!purchase || outcome.position === null) throw new Error('a payment decided no CoinsPurchased event');
