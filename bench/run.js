@@ -194,7 +194,6 @@ async function rebuild(tmp) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModelsFile}${suffix}`, { force: true });
     log(
       `rebuild round ${round + 1}: ours ${Math.round(ours.at(-1).eventsPerSec)} events/s (${ours.at(-1).peak_rss_mb} MB), raw ${Math.round(raw.at(-1).eventsPerSec)} events/s, ` +
-        `writing the ${floors.at(-1).rows} walletTransactions rows alone ${floors.at(-1).writeSeconds.toFixed(1)} s, ` +
         `every one of the ${floors.at(-1).allRows} final documents once ${floors.at(-1).allWriteSeconds.toFixed(1)} s`,
     );
   }
@@ -216,8 +215,6 @@ async function rebuild(tmp) {
     overlapped_ceiling_over_raw: ratioOf(overlapped, raw.map((r) => r.eventsPerSec)),
     finalDocuments: floors[0].allRows,
     finalDocumentsWriteSeconds: summary(floors.map((f) => f.allWriteSeconds)),
-    walletTransactionRows: floors[0].rows,
-    walletTransactionsWriteSeconds: summary(floors.map((f) => f.writeSeconds)),
     goal: GOALS.rebuild,
     seconds: summary(ours.map((r) => r.seconds)),
     events: generated.events,

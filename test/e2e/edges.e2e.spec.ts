@@ -182,6 +182,20 @@ describe('errors, auth and strict input', () => {
     expect(r.body.error.details.checkpoint).toEqual(expect.any(Number));
   }, 15_000);
 
+  it('reads wallet transactions off the log: a position past its head is 503 with the head, one already committed is at once', async () => {
+    const dan = h.id('dan');
+    const head = await h.runtime.eventStore.headPosition();
+    const later = await h.request({ method: 'GET', url: `/v1/wallets/me/transactions?minPosition=${head + 1_000_000n}`, as: user(dan) });
+    expect([later.status, later.body.error.code, later.body.error.details.checkpoint]).toEqual([503, 'UNAVAILABLE', expect.any(Number)]);
+    expect(later.body.error.details.checkpoint).toBeGreaterThanOrEqual(Number(head));
+
+    const bought = await h.buyCoins(dan);
+    const now = await h.request({ method: 'GET', url: `/v1/wallets/me/transactions?minPosition=${bought.body.position}&limit=1`, as: user(dan) });
+    expect(now.status).toBe(200);
+    expect(now.body.asOfPosition).toBeGreaterThanOrEqual(bought.body.position);
+    expect(now.body.items).toEqual([expect.objectContaining({ kind: 'coins_purchased', coins: 70, position: bought.body.position })]);
+  }, 15_000);
+
   it('rejects bad query parameters with 400', async () => {
     const dan = h.id('dan');
     for (const url of ['/v1/wallets/me?minPosition=-1', '/v1/wallets/me/transactions?limit=501', '/v1/wallets/me/transactions?cursor=zzz']) {

@@ -31,4 +31,26 @@ export class ReadSide {
     const asOfPosition = positionToJson(await this.runtime.asOfPosition());
     return { ...(await read()), asOfPosition };
   }
+
+  /**
+   * The same promise for a read of the event log itself (a wallet's ledger), which holds every
+   * committed event: it waits only for a minPosition beyond the log's head (a position from
+   * another replica's commit not visible here yet), and stamps the head it read before.
+   */
+  async readLog<T extends object>(minPosition: bigint | undefined, read: () => Promise<T>): Promise<T & { asOfPosition: number }> {
+    const { eventStore, config } = this.runtime;
+    const deadline = Date.now() + config.readYourWritesTimeoutMs;
+    let head = await eventStore.headPosition();
+    while (minPosition !== undefined && head < minPosition) {
+      if (Date.now() >= deadline) {
+        throw new ApiError(503, 'UNAVAILABLE', 'The event log has not reached minPosition yet; retry shortly.', {
+          minPosition: positionToJson(minPosition),
+          checkpoint: positionToJson(head),
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      head = await eventStore.headPosition();
+    }
+    return { ...(await read()), asOfPosition: positionToJson(head) };
+  }
 }

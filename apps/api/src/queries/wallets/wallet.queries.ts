@@ -1,6 +1,11 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ReadSide } from '../read-side';
-import { decodeCursor, encodeCursor } from '../../http/request-parsing';
+import { Inject } from '@nestjs/common';
+import { encodeCursor, positionCursor } from '../../http/request-parsing';
+import { walletStream } from '../../../../../libs/domain/src';
+import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
+import { RUNTIME } from '../../runtime.token';
+import { walletTransactionOf, type WalletTransactionView } from './wallet-transactions';
 import { NotFoundError } from '../../../../../libs/application/src/errors';
 
 export type WalletView = {
@@ -38,15 +43,6 @@ export class GetWalletHandler implements IQueryHandler<GetWalletQuery> {
   }
 }
 
-export type WalletTransactionView = {
-  transactionId: string;
-  kind: string;
-  coins: number;
-  details: Record<string, unknown>;
-  occurredAt: string;
-  position: number;
-};
-
 export type Page<T> = { items: T[]; nextCursor: string | null; asOfPosition: number };
 
 export class ListWalletTransactionsQuery extends Query<Page<WalletTransactionView>> {
@@ -60,34 +56,32 @@ export class ListWalletTransactionsQuery extends Query<Page<WalletTransactionVie
   }
 }
 
-/** Newest first; the cursor is the last item's position key. */
+/**
+ * Newest first, read off the wallet's own stream (its ledger: always current, and no second copy
+ * of every wallet event in the read models). The cursor is the revision the next page starts at.
+ */
 @QueryHandler(ListWalletTransactionsQuery)
 export class ListWalletTransactionsHandler implements IQueryHandler<ListWalletTransactionsQuery> {
-  constructor(private readonly readSide: ReadSide) {}
+  constructor(
+    private readonly readSide: ReadSide,
+    @Inject(RUNTIME) private readonly runtime: EconomyRuntime,
+  ) {}
 
   async execute({ userId, limit, cursor, minPosition }: ListWalletTransactionsQuery): Promise<Page<WalletTransactionView>> {
-    const startAfter = decodeCursor(cursor, 1);
-    return this.readSide.read(minPosition, async () => {
-      const docs = await this.readSide.store.find('walletTransactions', {
-        where: { userId },
-        orderBy: [['positionKey', 'desc']],
-        ...(startAfter && { startAfter }),
-        limit: limit + 1,
-      });
-      const page = docs.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map((d) => ({
-          // The event's id; documents projected before eventId was stored have it as their _id.
-          transactionId: typeof d.eventId === 'string' ? d.eventId : d._id,
-          kind: String(d.kind),
-          coins: Number(d.coins),
-          details: (d.details ?? {}) as Record<string, unknown>,
-          occurredAt: String(d.occurredAt),
-          position: Number(d.position),
-        })),
-        nextCursor: docs.length > limit && last ? encodeCursor([String(last.positionKey)]) : null,
-      };
+    const startAt = positionCursor(cursor);
+    const { eventStore } = this.runtime;
+    return this.readSide.readLog(minPosition, async () => {
+      const stream = walletStream(userId);
+      const newest = startAt ?? (await eventStore.streamRevision(stream));
+      if (newest === null) return { items: [], nextCursor: null };
+      const oldest = newest - BigInt(limit) + 1n > 0n ? newest - BigInt(limit) + 1n : 0n;
+      const events = await eventStore.readStream(stream, { fromRevision: oldest, maxCount: Number(newest - oldest) + 1 });
+      const items: WalletTransactionView[] = [];
+      for (let i = events.length - 1; i >= 0; i -= 1) {
+        const item = walletTransactionOf(events[i]!);
+        if (item) items.push(item);
+      }
+      return { items, nextCursor: oldest > 0n ? encodeCursor([String(oldest - 1n)]) : null };
     });
   }
 }
