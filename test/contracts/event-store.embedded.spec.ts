@@ -447,8 +447,33 @@ describe('SqliteEventStore with an append thread (thread only)', () => {
     }
   });
 
+  it('copies the WAL back on a checkpoint thread, so commits keep to their appends; the log reads whole after reopening', async () => {
+    const file = freshFile();
+    const store = SqliteEventStore.open({ file, appendThread: true });
+    let written: bigint = 0n;
+    try {
+      for (let round = 0; round < 5; round++) {
+        const results = await Promise.all(
+          Array.from({ length: 200 }, (_, i) => store.appendToStream(`wallet-checkpointed-${round}-${i}`, [anEvent()], { expectedRevision: 'no_stream' })),
+        );
+        written = results.at(-1)!.position;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(store.stats().walCheckpoints).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(1000);
+    } finally {
+      raw.close();
+    }
+    expect(written).toBe(1000n);
+  });
+
   it('rejects appends with StoreUnavailableError when the thread cannot open the file', async () => {
-    const thread = AppendThread.start({ file: join(dir, 'missing', 'events.db'), busyTimeoutMs: 100, maxBatchEvents: 5000 });
+    const thread = AppendThread.start({ file: join(dir, 'missing', 'events.db'), busyTimeoutMs: 100, maxBatchEvents: 5000, walAutocheckpointPages: 10_000 });
     try {
       const error = await thread.commit([{ streamName: 'wallet-x', expectedRevision: 'any', events: [] }]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreUnavailableError);
@@ -461,7 +486,7 @@ describe('SqliteEventStore with an append thread (thread only)', () => {
   it('settles the batch in flight and refuses later ones when the thread dies', async () => {
     const file = freshFile();
     await SqliteEventStore.open({ file }).close();
-    const thread = AppendThread.start({ file, busyTimeoutMs: 100, maxBatchEvents: 5000 });
+    const thread = AppendThread.start({ file, busyTimeoutMs: 100, maxBatchEvents: 5000, walAutocheckpointPages: 10_000 });
     const worker = (thread as unknown as { worker: Worker }).worker;
     const inFlight = thread
       .commit([{ streamName: 'wallet-dying', expectedRevision: 'any', events: [serializeEvent(anEvent())] }])

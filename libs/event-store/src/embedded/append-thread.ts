@@ -14,7 +14,7 @@ import { leadingWithin, type Settlement } from './group-commit-queue';
 import { startWorker } from './source-worker';
 import { toStoreUnavailable } from './sqlite-errors';
 
-type ThreadData = { role: 'coinstream-append-thread'; file: string; busyTimeoutMs: number; maxBatchEvents: number };
+type ThreadData = { role: 'coinstream-append-thread'; file: string; busyTimeoutMs: number; maxBatchEvents: number; walAutocheckpointPages: number };
 type CommitMessage = { type: 'commit'; id: number; items: readonly QueuedAppend[] };
 type ToThread = CommitMessage | { type: 'close' };
 /** A rejected append, as it crosses threads (a structured clone keeps no classes). */
@@ -63,7 +63,7 @@ export class AppendThread {
     });
   }
 
-  static start(options: { file: string; busyTimeoutMs: number; maxBatchEvents: number }): AppendThread {
+  static start(options: { file: string; busyTimeoutMs: number; maxBatchEvents: number; walAutocheckpointPages: number }): AppendThread {
     const data: ThreadData = { role: 'coinstream-append-thread', ...options };
     return new AppendThread(startWorker(join(__dirname, `append-thread${extname(__filename)}`), data), options.file);
   }
@@ -142,7 +142,7 @@ function runInThread(data: ThreadData): void {
   let openFailure = '';
   try {
     db = new Database(data.file, { timeout: data.busyTimeoutMs, fileMustExist: true });
-    configureWriteConnection(db, data.busyTimeoutMs);
+    configureWriteConnection(db, data.busyTimeoutMs, data.walAutocheckpointPages);
     commitBatch = batchTransaction(db);
   } catch (error) {
     db?.close();

@@ -40,7 +40,7 @@ export function summarize(outcomes: readonly AppendOutcome[], transactions: 0 | 
  * The settings of the connection that appends, on whichever thread it runs: WAL, and FULL so that
  * an acknowledged append is on disk (WAL's default, NORMAL, skips the fsync per commit).
  */
-export function configureWriteConnection(db: Database.Database, busyTimeoutMs: number): void {
+export function configureWriteConnection(db: Database.Database, busyTimeoutMs: number, walAutocheckpointPages = 10_000): void {
   db.pragma('synchronous = FULL');
   db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.pragma('foreign_keys = ON');
@@ -49,8 +49,9 @@ export function configureWriteConnection(db: Database.Database, busyTimeoutMs: n
   // Checkpoint the WAL every ~40 MiB instead of every ~4 MiB: a batch of concurrent appends
   // dirties scattered index pages, and the same hot pages are then copied back once instead of
   // many times (append_commands +10-15 % in bench/). Durability is unchanged: a commit is on disk
-  // once the WAL is fsync'd; the checkpoint only moves pages into the main file.
-  db.pragma('wal_autocheckpoint = 10000');
+  // once the WAL is fsync'd; the checkpoint only moves pages into the main file. With a checkpoint
+  // thread (checkpoint-thread.ts) this is only the fallback, far higher.
+  db.pragma(`wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
 }
 
 /** One group commit: every queued append checked and written in one transaction (run it `.immediate`). */

@@ -17,6 +17,7 @@ import {
 } from '../event-store.port';
 import { batchTransaction, BatchOutcome, configureWriteConnection, QueuedAppend, summarize } from './append-writer';
 import { AppendThread } from './append-thread';
+import { CheckpointThread } from './checkpoint-thread';
 import { EVENT_COLUMNS, EventRow, serializeEvent, toRecordedEvent } from './event-rows';
 import { GroupCommitQueue, Settlement } from './group-commit-queue';
 import { migrate, SCHEMA_VERSION } from './schema';
@@ -63,6 +64,8 @@ export type SqliteEventStoreStats = {
   appends: number;
   /** Events written. */
   events: number;
+  /** Checkpoints that copied WAL frames back on the checkpoint thread (append thread mode only). */
+  walCheckpoints: number;
 };
 
 export type SqliteStorageSettings = {
@@ -83,7 +86,7 @@ const DEFAULT_MAX_BATCH = 1000;
  */
 export class SqliteEventStore implements EventStore {
   private state: 'open' | 'closing' | 'closed' = 'open';
-  private readonly counters: SqliteEventStoreStats = { transactions: 0, failedTransactions: 0, appends: 0, events: 0 };
+  private readonly counters: Omit<SqliteEventStoreStats, 'walCheckpoints'> = { transactions: 0, failedTransactions: 0, appends: 0, events: 0 };
   private readonly commits = new EventEmitter();
   private readonly queue: GroupCommitQueue<QueuedAppend, AppendResult>;
   /** The group commit on this thread; null when an AppendThread commits instead. */
@@ -101,6 +104,7 @@ export class SqliteEventStore implements EventStore {
     private readonly pollIntervalMs: number,
     queuedEvents: number,
     private readonly appendThread: AppendThread | null,
+    private readonly checkpointThread: CheckpointThread | null,
     private readonly logger?: EventStoreLogger,
   ) {
     // Every idle subscriber listens; many projections in one process are normal, not a leak.
@@ -160,10 +164,13 @@ export class SqliteEventStore implements EventStore {
     }
     // Started after the migration, so the thread opens a file whose schema is current.
     const maxBatchEvents = options.maxBatchEvents ?? 1000;
-    const appendThread = options.appendThread ? AppendThread.start({ file, busyTimeoutMs, maxBatchEvents }) : null;
+    // A server's writer never copies the WAL back inside a commit: a thread of its own does, and the
+    // writer's automatic checkpoint (~256 MiB) is only the fallback.
+    const checkpointThread = options.appendThread ? CheckpointThread.start({ file, intervalMs: 200 }) : null;
+    const appendThread = options.appendThread ? AppendThread.start({ file, busyTimeoutMs, maxBatchEvents, walAutocheckpointPages: 65_536 }) : null;
     // On this thread a batch is one commit; an append thread is handed smaller batches sooner and merges them.
     const queuedEvents = appendThread ? Math.min(options.handOverEvents ?? 128, maxBatchEvents) : maxBatchEvents;
-    return new SqliteEventStore(db, scanDb ?? db, options.pollIntervalMs ?? 200, queuedEvents, appendThread, logger);
+    return new SqliteEventStore(db, scanDb ?? db, options.pollIntervalMs ?? 200, queuedEvents, appendThread, checkpointThread, logger);
   }
 
   async appendToStream(
@@ -220,6 +227,7 @@ export class SqliteEventStore implements EventStore {
       await this.queue.drain();
     } finally {
       await this.appendThread?.close();
+      await this.checkpointThread?.close();
       if (this.scanDb !== this.db) this.scanDb.close();
       this.db.close();
       this.state = 'closed';
@@ -240,7 +248,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   stats(): SqliteEventStoreStats {
-    return { ...this.counters };
+    return { ...this.counters, walCheckpoints: this.checkpointThread?.copies ?? 0 };
   }
 
   storageSettings(): SqliteStorageSettings {
