@@ -472,6 +472,19 @@ describe('SqliteEventStore with an append thread (thread only)', () => {
     expect(written).toBe(1000n);
   });
 
+  it('keeps the process alive while its threads end on close (a script that closes the store then prints must print)', async () => {
+    const store = SqliteEventStore.open({ file: freshFile(), appendThread: true });
+    await store.appendToStream('wallet-closing-threads', [anEvent()], { expectedRevision: 'no_stream' });
+    const refs = jest.spyOn(Worker.prototype, 'ref');
+    try {
+      await store.close();
+      // The append thread and the checkpoint thread both hold the process until they exit.
+      expect(refs.mock.calls.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      refs.mockRestore();
+    }
+  });
+
   it('rejects appends with StoreUnavailableError when the thread cannot open the file', async () => {
     const thread = AppendThread.start({ file: join(dir, 'missing', 'events.db'), busyTimeoutMs: 100, maxBatchEvents: 5000, walAutocheckpointPages: 10_000 });
     try {

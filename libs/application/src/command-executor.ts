@@ -60,8 +60,6 @@ type LoadedStream<S> = {
   lastReplay: { key: string; replay: Replay<S, unknown> } | null;
 };
 
-
-
 export type CommandExecutorOptions = {
   /** Conflicts (another process wrote the stream) retried this many times, then 409. */
   maxAttempts?: number;

@@ -127,10 +127,12 @@ export class AppendWriter {
    */
   private retriedAppend(append: QueuedAppend, current: StreamRevision): AppendResult | DuplicateEventIdError | null {
     const { expectedRevision, events, streamName } = append;
-    const from = expectedRevision === 'any' ? 0n : expectedRevision === 'no_stream' ? 0n : expectedRevision + 1n;
+    const anywhere = expectedRevision === 'any';
+    const from = typeof expectedRevision === 'bigint' ? expectedRevision + 1n : 0n;
     if (from > current) return null;
-    const stored = this.eventsFrom.all(streamName, from, expectedRevision === 'any' ? -1 : events.length);
-    const at = expectedRevision === 'any' ? stored.findIndex((s) => s.event_id === events[0]!.eventId) : stored[0]?.event_id === events[0]!.eventId ? 0 : -1;
+    const stored = this.eventsFrom.all(streamName, from, anywhere ? -1 : events.length);
+    const firstId = events[0]!.eventId;
+    const at = anywhere ? stored.findIndex((s) => s.event_id === firstId) : stored[0]?.event_id === firstId ? 0 : -1;
     if (at >= 0 && events.every((e, i) => stored[at + i]?.event_id === e.eventId)) {
       const last = stored[at + events.length - 1]!;
       return { nextExpectedRevision: last.revision, position: last.position };

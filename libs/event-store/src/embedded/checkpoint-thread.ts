@@ -43,6 +43,8 @@ export class CheckpointThread {
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
       if (this.exited) return resolve();
+      // Waiting for its exit must keep this process alive, or a script ends right here, silently.
+      this.worker.ref();
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ type: 'close' } satisfies ToThread);
     });
