@@ -17,21 +17,26 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Prom
   }
 }
 
+/** In-memory stores with a registered creator and a wallet holding 700 coins. */
+async function economyWith(creatorId: string, userId: string) {
+  const eventStore = SqliteEventStore.open({ file: ':memory:' });
+  const readStore = SqliteReadStore.open({ file: ':memory:' });
+  await readStore.init([{ name: DIAMONDS_REACTOR, collections: [] }]);
+  const executor = new CommandExecutor(eventStore);
+  const creatorModel = creatorDecider(catalog);
+  const walletModel = walletDecider(catalog);
+  const base = { actorId: 'x', correlationId: 'c', causationId: 'c' };
+  await executor.execute({ ...base, streamName: creatorStream(creatorId), model: creatorModel, command: { type: 'RegisterCreator', data: { creatorId, now } } });
+  await executor.execute({
+    ...base, streamName: walletStream(userId), model: walletModel,
+    command: { type: 'PurchaseCoins', data: { userId, paymentId: 'p', packageId: 'coins-700', region: 'US', channel: 'app_store', amount: { value: 999, currency: 'USD' }, now } },
+  });
+  return { eventStore, readStore, executor, creatorModel, walletModel, base };
+}
+
 describe('DiamondsReactor', () => {
   it('credits each gift exactly once, even when it dies after crediting and before its checkpoint', async () => {
-    const eventStore = SqliteEventStore.open({ file: ':memory:' });
-    const readStore = SqliteReadStore.open({ file: ':memory:' });
-    await readStore.init([{ name: DIAMONDS_REACTOR, collections: [] }]);
-    const executor = new CommandExecutor(eventStore);
-    const creatorModel = creatorDecider(catalog);
-    const walletModel = walletDecider(catalog);
-    const base = { actorId: 'x', correlationId: 'c', causationId: 'c' };
-
-    await executor.execute({ ...base, streamName: creatorStream('bella'), model: creatorModel, command: { type: 'RegisterCreator', data: { creatorId: 'bella', now } } });
-    await executor.execute({
-      ...base, streamName: walletStream('alice'), model: walletModel,
-      command: { type: 'PurchaseCoins', data: { userId: 'alice', paymentId: 'p', packageId: 'coins-700', region: 'US', channel: 'app_store', amount: { value: 999, currency: 'USD' }, now } },
-    });
+    const { eventStore, readStore, executor, creatorModel, walletModel, base } = await economyWith('bella', 'alice');
     for (const [i, giftId] of ['rose', 'perfume', 'money-gun'].entries()) {
       await executor.execute({
         ...base, streamName: walletStream('alice'), model: walletModel,
@@ -68,18 +73,7 @@ describe('DiamondsReactor', () => {
   });
 
   it("credits a creator's gifts read together in one append, each credit caused by its gift and named after it", async () => {
-    const eventStore = SqliteEventStore.open({ file: ':memory:' });
-    const readStore = SqliteReadStore.open({ file: ':memory:' });
-    await readStore.init([{ name: DIAMONDS_REACTOR, collections: [] }]);
-    const executor = new CommandExecutor(eventStore);
-    const creatorModel = creatorDecider(catalog);
-    const walletModel = walletDecider(catalog);
-    const base = { actorId: 'x', correlationId: 'c', causationId: 'c' };
-    await executor.execute({ ...base, streamName: creatorStream('star'), model: creatorModel, command: { type: 'RegisterCreator', data: { creatorId: 'star', now } } });
-    await executor.execute({
-      ...base, streamName: walletStream('fan'), model: walletModel,
-      command: { type: 'PurchaseCoins', data: { userId: 'fan', paymentId: 'p', packageId: 'coins-700', region: 'US', channel: 'app_store', amount: { value: 999, currency: 'USD' }, now } },
-    });
+    const { eventStore, readStore, executor, creatorModel, walletModel, base } = await economyWith('star', 'fan');
     for (let i = 0; i < 50; i++) {
       await executor.execute({
         ...base, correlationId: `request-${i}`, streamName: walletStream('fan'), model: walletModel,

@@ -1,3 +1,4 @@
+import type { DiamondsCredited, PaymentReceived } from './events';
 import type { Money } from './money';
 
 /**
@@ -49,17 +50,8 @@ export type RegisterCreator = {
   data: { creatorId: string; now: string };
 };
 
-/** One GiftSent to credit: what the creator's DiamondsCredited repeats, and where the gift is in the log. */
-export type GiftToCredit = {
-  giftTxnId: string;
-  senderId: string;
-  giftId: string;
-  quantity: number;
-  diamonds: number;
-  /** Global position of the GiftSent, decimal string. */
-  giftPosition: string;
-  now: string;
-};
+/** One GiftSent to credit: what the creator's DiamondsCredited repeats (giftPosition: where the gift is in the log), and its time. */
+export type GiftToCredit = Omit<DiamondsCredited['data'], 'creatorId' | 'creditedAt'> & { now: string };
 
 /**
  * Issued by the diamonds reactor for the gifts to one creator it read together, in global order:
@@ -78,18 +70,10 @@ export type ConvertDiamonds = {
 
 export type CreatorCommand = RegisterCreator | CreditDiamonds | ConvertDiamonds;
 
-/** The payment provider's report of a succeeded payment, recorded in `payment-{paymentId}`. */
+/** The payment provider's report of a succeeded payment, recorded in `payment-{paymentId}` (PaymentReceived, once). */
 export type RecordPayment = {
   type: 'RecordPayment';
-  data: {
-    paymentId: string;
-    userId: string;
-    packageId: string;
-    region: string;
-    channel: string;
-    amount: Money;
-    now: string;
-  };
+  data: Omit<PaymentReceived['data'], 'receivedAt'> & { now: string };
 };
 
 export type PaymentCommand = RecordPayment;

@@ -124,30 +124,21 @@ export const diamondsConverted = (diamonds: number, payoutCents: number, over: P
   },
 });
 
+const PAYMENT = {
+  paymentId: 'pay-1',
+  userId: 'alice',
+  packageId: 'coins-70',
+  region: 'US',
+  channel: 'app_store',
+  amount: { value: 99, currency: 'USD' },
+};
+
 export const recordPayment = (over: Partial<RecordPayment['data']> = {}): RecordPayment => ({
   type: 'RecordPayment',
-  data: {
-    paymentId: 'pay-1',
-    userId: 'alice',
-    packageId: 'coins-70',
-    region: 'US',
-    channel: 'app_store',
-    amount: { value: 99, currency: 'USD' },
-    now: NOW,
-    ...over,
-  },
+  data: { ...PAYMENT, now: NOW, ...over },
 });
 
 export const paymentReceived = (over: Partial<PaymentReceived['data']> = {}): PaymentReceived => ({
   type: 'PaymentReceived',
-  data: {
-    paymentId: 'pay-1',
-    userId: 'alice',
-    packageId: 'coins-70',
-    region: 'US',
-    channel: 'app_store',
-    amount: { value: 99, currency: 'USD' },
-    receivedAt: NOW,
-    ...over,
-  },
+  data: { ...PAYMENT, receivedAt: NOW, ...over },
 });

@@ -11,7 +11,7 @@ import {
 } from '../event-store.port';
 import { AppendOutcome, batchTransaction, BatchOutcome, configureWriteConnection, QueuedAppend, summarize } from './append-writer';
 import { leadingWithin, type Settlement } from './group-commit-queue';
-import { startWorker } from './source-worker';
+import { closeWorker, startWorker } from './source-worker';
 import { toStoreUnavailable } from './sqlite-errors';
 
 type ThreadData = { role: 'coinstream-append-thread'; file: string; busyTimeoutMs: number; maxBatchEvents: number; walAutocheckpointPages: number };
@@ -82,12 +82,7 @@ export class AppendThread {
 
   /** Ends the thread after the commits it was given; resolves once it has exited. */
   close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
-      if (this.exited) return resolve();
-      this.worker.ref();
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ type: 'close' } satisfies ToThread);
-    });
+    this.closed ??= closeWorker(this.worker, this.exited !== null);
     return this.closed;
   }
 

@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { startWorker } from './source-worker';
+import { closeWorker, startWorker } from './source-worker';
 
 type ThreadData = { role: 'coinstream-checkpoint-thread'; file: string; intervalMs: number };
 type ToThread = { type: 'close' };
@@ -41,13 +41,7 @@ export class CheckpointThread {
   }
 
   close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
-      if (this.exited) return resolve();
-      // Waiting for its exit must keep this process alive, or a script ends right here, silently.
-      this.worker.ref();
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ type: 'close' } satisfies ToThread);
-    });
+    this.closed ??= closeWorker(this.worker, this.exited);
     return this.closed;
   }
 }

@@ -26,3 +26,17 @@ export function startWorker(file: string, workerData: unknown): Worker {
   `;
   return new Worker(loader, { eval: true, workerData });
 }
+
+/**
+ * Asks a worker that ends on a `{ type: 'close' }` message to end, and resolves once it has exited.
+ * Waiting holds this process (the worker may be unref'd): otherwise a script closing its store
+ * would end right there, silently, with nothing else pending.
+ */
+export function closeWorker(worker: Worker, exited: boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (exited) return resolve();
+    worker.ref();
+    worker.once('exit', () => resolve());
+    worker.postMessage({ type: 'close' });
+  });
+}
