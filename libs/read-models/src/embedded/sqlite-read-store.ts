@@ -43,14 +43,15 @@ export class SqliteReadStore implements ReadStore {
   private readonly statements = new Map<string, Database.Statement>();
   /**
    * The documents this store wrote, parsed, per table: a projector writing the same wallet or
-   * creator document batch after batch then skips reading and parsing it each time (a third of a
-   * live batch's cost). Only valid while this store is the only writer of the table: it is dropped
-   * when a checkpoint moved without it (another writer) and on every generation change.
+   * creator document batch after batch then skips reading and parsing it each time (about 10 % of
+   * the projector thread's CPU per gift, bench/ANALYSIS.md). Only valid while this store is the only
+   * writer of the table: it is dropped when a checkpoint moved without it (another writer) and on
+   * every generation change.
    */
   private readonly written = new Map<string, Map<string, DocFields>>();
   private writtenCount = 0;
   /** The checkpoint this store last wrote, per projection and generation (see `written`). */
-  private readonly ownCheckpoints = new Map<string, string | null>();
+  private readonly ownCheckpoints = new Map<string, string>();
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {}
@@ -129,10 +130,12 @@ export class SqliteReadStore implements ReadStore {
    * checked); with no position, documents only, into a generation that is not active.
    */
   private writeMerged(projection: string, merged: readonly MergedDocOp[], position: bigint | null, generation?: number): boolean {
-    const target = generation ?? this.activeGenerationNow(projection);
-    const checkpointKey = `${projection}\u0000${target}`;
+    let checkpointKey = '';
     const outcome = this.db
       .transaction((): DocWrite[] | false => {
+        // Read inside the transaction, so no other process switches generations in between.
+        const target = generation ?? this.activeGenerationNow(projection);
+        checkpointKey = `${projection}\u0000${target}`;
         const row = this.checkpointRow(projection, target);
         if (!row) throw new RangeError(`generation ${target} of ${projection} does not exist`);
         const active = target === this.activeGenerationNow(projection);
