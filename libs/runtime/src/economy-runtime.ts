@@ -93,12 +93,12 @@ export class EconomyRuntime {
   async waitForPosition(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
     if (this.runner) return this.runner.waitForPosition(position, timeoutMs);
     if (this.projectorThread) return this.projectorThread.waitForPosition(position, timeoutMs);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if ((await this.asOfPosition()) >= position) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    return pollUntil(async () => (await this.asOfPosition()) >= position, timeoutMs);
+  }
+
+  /** Waits until the event log itself holds `position` (a read of a stream); false on timeout. */
+  async waitForLog(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    return pollUntil(async () => (await this.eventStore.headPosition()) >= position, timeoutMs);
   }
 
   /** The position every read model has reached: what a read reflects at least. */
@@ -138,6 +138,16 @@ export class EconomyRuntime {
     for (const r of results) {
       if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
     }
+  }
+}
+
+/** Checks every 20 ms until `reached` says so (true) or `timeoutMs` passed (false). */
+async function pollUntil(reached: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await reached()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

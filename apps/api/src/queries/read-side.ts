@@ -39,18 +39,14 @@ export class ReadSide {
    */
   async readLog<T extends object>(minPosition: bigint | undefined, read: () => Promise<T>): Promise<T & { asOfPosition: number }> {
     const { eventStore, config } = this.runtime;
-    const deadline = Date.now() + config.readYourWritesTimeoutMs;
-    let head = await eventStore.headPosition();
-    while (minPosition !== undefined && head < minPosition) {
-      if (Date.now() >= deadline) {
-        throw new ApiError(503, 'UNAVAILABLE', 'The event log has not reached minPosition yet; retry shortly.', {
-          minPosition: positionToJson(minPosition),
-          checkpoint: positionToJson(head),
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      head = await eventStore.headPosition();
+    if (minPosition !== undefined && !(await this.runtime.waitForLog(minPosition, config.readYourWritesTimeoutMs))) {
+      throw new ApiError(503, 'UNAVAILABLE', 'The event log has not reached minPosition yet; retry shortly.', {
+        minPosition: positionToJson(minPosition),
+        checkpoint: positionToJson(await eventStore.headPosition()),
+      });
     }
-    return { ...(await read()), asOfPosition: positionToJson(head) };
+    // Taken before the read: the data is at least this fresh.
+    const asOfPosition = positionToJson(await eventStore.headPosition());
+    return { ...(await read()), asOfPosition };
   }
 }

@@ -74,7 +74,7 @@ export class ListWalletTransactionsHandler implements IQueryHandler<ListWalletTr
       const stream = walletStream(userId);
       const newest = startAt ?? (await eventStore.streamRevision(stream));
       if (newest === null) return { items: [], nextCursor: null };
-      const oldest = newest - BigInt(limit) + 1n > 0n ? newest - BigInt(limit) + 1n : 0n;
+      const oldest = newest >= BigInt(limit) ? newest - BigInt(limit) + 1n : 0n;
       const events = await eventStore.readStream(stream, { fromRevision: oldest, maxCount: Number(newest - oldest) + 1 });
       const items: WalletTransactionView[] = [];
       for (let i = events.length - 1; i >= 0; i -= 1) {
