@@ -6,7 +6,7 @@ import {
   StreamRevision,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import type { SerializedEvent } from './event-rows';
+import { STREAM_REVISION_SQL, type SerializedEvent } from './event-rows';
 import type { Settlement } from './group-commit-queue';
 
 export type QueuedAppend = {
@@ -77,7 +77,7 @@ export class AppendWriter {
 
   constructor(db: Database.Database) {
     this.lastRevision = db
-      .prepare<[string], bigint>('SELECT revision FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1')
+      .prepare<[string], bigint>(STREAM_REVISION_SQL)
       .pluck()
       .safeIntegers(true);
     this.eventsFrom = db

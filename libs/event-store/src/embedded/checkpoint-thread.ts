@@ -5,8 +5,8 @@ import { closeWorker, startWorker } from './source-worker';
 
 type ThreadData = { role: 'coinstream-checkpoint-thread'; file: string; intervalMs: number };
 type ToThread = { type: 'close' };
-/** What one checkpoint did: PRAGMA wal_checkpoint's frames in the WAL and frames copied back. */
-type FromThread = { type: 'checkpointed'; frames: number; copied: number };
+/** A checkpoint copied frames back. */
+type FromThread = { type: 'checkpointed' };
 
 /**
  * Copies committed WAL frames back into the database file on a thread of its own, every
@@ -48,7 +48,7 @@ export class CheckpointThread {
 
 function runInThread(data: ThreadData): void {
   const port = parentPort!;
-  let db: Database.Database | null = null;
+  let db: Database.Database;
   try {
     db = new Database(data.file, { fileMustExist: true });
     // The database file is fsync'd after each checkpoint, before the WAL can be reused.
@@ -60,8 +60,8 @@ function runInThread(data: ThreadData): void {
   }
   const timer = setInterval(() => {
     try {
-      const [result] = db!.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-      if (result && result.checkpointed > 0) port.postMessage({ type: 'checkpointed', frames: result.log, copied: result.checkpointed } satisfies FromThread);
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ checkpointed: number }>;
+      if (result && result.checkpointed > 0) port.postMessage({ type: 'checkpointed' } satisfies FromThread);
     } catch {
       // A failed checkpoint copies nothing; the next one (or the writer's fallback) catches up.
     }
@@ -69,7 +69,7 @@ function runInThread(data: ThreadData): void {
   port.on('message', (message: ToThread) => {
     if (message.type !== 'close') return;
     clearInterval(timer);
-    db!.close();
+    db.close();
     port.close();
   });
 }

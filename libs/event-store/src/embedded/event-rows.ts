@@ -8,6 +8,9 @@ export type SerializedEvent = {
   metadata: string;
 };
 
+/** A stream's revision: the last entry of its (stream_name, revision) index; no row when it does not exist. */
+export const STREAM_REVISION_SQL = 'SELECT revision FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1';
+
 /** Columns every read selects, in the order of EventRow. */
 export const EVENT_COLUMNS = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
 

@@ -18,7 +18,7 @@ import {
 import { batchTransaction, BatchOutcome, configureWriteConnection, QueuedAppend, summarize } from './append-writer';
 import { AppendThread } from './append-thread';
 import { CheckpointThread } from './checkpoint-thread';
-import { EVENT_COLUMNS, EventRow, serializeEvent, toRecordedEvent } from './event-rows';
+import { EVENT_COLUMNS, EventRow, serializeEvent, STREAM_REVISION_SQL, toRecordedEvent } from './event-rows';
 import { GroupCommitQueue, Settlement } from './group-commit-queue';
 import { migrate, SCHEMA_VERSION } from './schema';
 import { isSqliteFailure, toStoreUnavailable } from './sqlite-errors';
@@ -125,7 +125,7 @@ export class SqliteEventStore implements EventStore {
     // Subscriptions mostly follow the head, whose pages the writer's cache holds: they read there.
     this.tailRows = db.prepare<[bigint, number], EventRow>(readAllSql).raw(true).safeIntegers(true);
     this.streamRevisionOf = db
-      .prepare<[string], bigint>('SELECT revision FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1')
+      .prepare<[string], bigint>(STREAM_REVISION_SQL)
       .pluck()
       .safeIntegers(true);
     this.lastPosition = db.prepare<[], bigint | null>('SELECT MAX(position) FROM events').pluck().safeIntegers(true);
