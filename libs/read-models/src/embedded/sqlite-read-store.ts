@@ -49,7 +49,6 @@ export class SqliteReadStore implements ReadStore {
    * every generation change.
    */
   private readonly written = new Map<string, Map<string, DocFields>>();
-  private writtenCount = 0;
   /** The checkpoint this store last wrote, per projection and generation (see `written`). */
   private readonly ownCheckpoints = new Map<string, string>();
   private closed = false;
@@ -184,14 +183,12 @@ export class SqliteReadStore implements ReadStore {
     if (outcome === false) return false;
     // Committed: from now on these are the documents as stored, and the checkpoint is ours.
     for (const [known, id, doc] of outcome) {
-      if (doc === null) {
-        if (known.delete(id)) this.writtenCount -= 1;
-      } else {
-        if (!known.has(id)) this.writtenCount += 1;
-        known.set(id, doc);
-      }
+      if (doc === null) known.delete(id);
+      else known.set(id, doc);
     }
-    if (this.writtenCount > DOC_CACHE_LIMIT) this.forgetWritten();
+    let remembered = 0;
+    for (const docs of this.written.values()) remembered += docs.size;
+    if (remembered > DOC_CACHE_LIMIT) this.forgetWritten();
     if (position !== null) this.ownCheckpoints.set(checkpointKey, position.toString());
     return true;
   }
@@ -209,7 +206,6 @@ export class SqliteReadStore implements ReadStore {
   /** Forgets every document remembered, and every checkpoint this store wrote. */
   private forgetWritten(): void {
     this.written.clear();
-    this.writtenCount = 0;
     this.ownCheckpoints.clear();
   }
 
