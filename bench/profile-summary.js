@@ -9,6 +9,8 @@
  *
  * A directory is read recursively, one summary per profile (a server writes one per thread).
  * --per=N divides times by N (requests, commands, events) and prints µs per unit instead of %.
+ * --from=S and --to=S count only the samples taken between S seconds after the profile's start
+ * (a server's profile starts at its boot): pick the steady state from the busy-per-second line.
  */
 const { readdirSync, readFileSync, statSync } = require('node:fs');
 const { join, relative } = require('node:path');
@@ -21,11 +23,32 @@ function profilesUnder(path) {
     .sort();
 }
 
-/** Microseconds of self time per node id. */
-function selfTimes(profile) {
+/** Microseconds of self time per node id, for samples taken between `from` and `to` seconds after the start. */
+function selfTimes(profile, { from = 0, to = Infinity } = {}) {
   const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at >= from * 1e6 && at < to * 1e6) self.set(id, (self.get(id) ?? 0) + delta);
+  });
   return self;
+}
+
+/** Busy share of each second of the profile, so a window (the steady state) can be chosen. */
+function timeline(profile) {
+  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+  const seconds = [];
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    const second = Math.floor(at / 1e6);
+    seconds[second] ??= { busy: 0, all: 0 };
+    seconds[second].all += delta;
+    if (!idle.has(id)) seconds[second].busy += delta;
+  });
+  return seconds.map((s) => (s && s.all > 0 ? Math.round((100 * s.busy) / s.all) : 0));
 }
 
 function placeOf({ url, functionName }) {
@@ -50,8 +73,8 @@ function addTo(totals, key, micros) {
   totals.set(key, (totals.get(key) ?? 0) + micros);
 }
 
-function summarise(profile) {
-  const self = selfTimes(profile);
+function summarise(profile, window) {
+  const self = selfTimes(profile, window);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -87,8 +110,10 @@ function main() {
   const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const top = Number(option('top') ?? 20);
   const per = option('per') === undefined ? undefined : Number(option('per'));
-  if (!path || !Number.isInteger(top) || top < 1 || (per !== undefined && !(per > 0))) {
-    console.error('usage: node bench/profile-summary.js <file.cpuprofile | directory> [--top=20] [--per=N]');
+  const from = Number(option('from') ?? 0);
+  const to = option('to') === undefined ? Infinity : Number(option('to'));
+  if (!path || !Number.isInteger(top) || top < 1 || (per !== undefined && !(per > 0)) || !(from >= 0) || !(to > from)) {
+    console.error('usage: node bench/profile-summary.js <file.cpuprofile | directory> [--top=20] [--per=N] [--from=S] [--to=S]');
     process.exit(2);
   }
   let files;
@@ -103,9 +128,11 @@ function main() {
     process.exit(1);
   }
   for (const file of files) {
-    const summary = summarise(JSON.parse(readFileSync(file, 'utf8')));
+    const profile = JSON.parse(readFileSync(file, 'utf8'));
+    const summary = summarise(profile, { from, to });
     const busy = summary.total - (summary.places.get('(idle)') ?? 0);
     console.log(`\n${relative(process.cwd(), file)}: ${(summary.total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy`);
+    console.log(`  busy % per second: ${timeline(profile).join(' ')}`);
     const options = { total: summary.total, top, per };
     print('self time by place', summary.places, options);
     print('self time by function', summary.functions, options);
@@ -115,4 +142,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { summarise, placeOf };
+module.exports = { summarise, placeOf, timeline };
