@@ -1,5 +1,6 @@
 'use strict';
 const { randomUUID } = require('node:crypto');
+const { readFileSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { runWorker, startServer } = require('../lib/child');
 const { dist, SECRETS, serverEnv } = require('../lib/economy');
@@ -33,6 +34,55 @@ function giftRequests(wallets, creators) {
   ];
 }
 
+/**
+ * CPU time (user + system, µs) each thread of a process has used so far, from /proc (Linux); null
+ * where /proc cannot say. Threads are told apart by id; a thread that ended between two readings
+ * is lost, which only ever undercounts.
+ */
+function threadCpuMicros(pid) {
+  try {
+    const ticksPerSecond = 100; // USER_HZ: 100 on every Linux we run on.
+    const threads = new Map();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(tid, ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond);
+    }
+    return threads;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU per answered request over a measured window: the server's threads (largest first: the event
+ * loop, then its worker threads, then V8's helpers) and the load generator (this process, which
+ * runs autocannon and nothing else meanwhile). On two saturated cores this, not the rate, says
+ * where a request's cost lies; it moves far less from run to run than the rate does.
+ */
+async function measuredWithCpu(pid, answered, run) {
+  const before = threadCpuMicros(pid);
+  const generatorBefore = process.cpuUsage();
+  const result = await run();
+  const after = threadCpuMicros(pid);
+  const generator = process.cpuUsage(generatorBefore);
+  const n = Math.max(1, answered(result));
+  if (!before || !after) return { ...result, cpu_us_per_request: null };
+  const threads = [...after]
+    .map(([tid, micros]) => (micros - (before.get(tid) ?? 0)) / n)
+    .filter((micros) => micros > 0)
+    .sort((a, b) => b - a);
+  const server = threads.reduce((sum, micros) => sum + micros, 0);
+  return {
+    ...result,
+    cpu_us_per_request: {
+      server: Math.round(server),
+      threads: threads.filter((micros) => micros >= 1).map(Math.round),
+      load_generator: Math.round((generator.user + generator.system) / n),
+    },
+  };
+}
+
 /** Starts a server, warms it up (every wallet once, then warmupSec), measures it with the same gift requests, and stops it. */
 async function measureServer(command, env, { wallets, creators, connections, warmupSec, durationSec, port, nodeArgs = [] }) {
   const server = await startServer(command, nodeArgs, env, port);
@@ -44,7 +94,7 @@ async function measureServer(command, env, { wallets, creators, connections, war
     // verified once), not its first touches; then warmupSec more of the same load.
     await load({ url, connections, amount: wallets, requests });
     await load({ url, connections, durationSec: warmupSec, requests });
-    const result = await load({ url, connections, durationSec, requests });
+    const result = await measuredWithCpu(server.pid, (r) => r.ok, () => load({ url, connections, durationSec, requests }));
     return { ...result, peak_rss_mb: server.peakRssMb() };
   } finally {
     await server.stop();
@@ -68,4 +118,9 @@ function edgeRound(options) {
   return measureServer([join(__dirname, '..', 'workers', 'edge-floor-server.js'), JSON.stringify({ dataDir })], serverEnv(dataDir), options);
 }
 
-module.exports = { oursRound, echoRound, edgeRound, giftRequests };
+/** The framework alone: Nest on Fastify, our strict ValidationPipe and DTO, a fixed 201 (workers/nest-floor-server.js). */
+function nestRound(options) {
+  return measureServer([join(__dirname, '..', 'workers', 'nest-floor-server.js')], {}, options);
+}
+
+module.exports = { oursRound, echoRound, edgeRound, nestRound, giftRequests };

@@ -1,0 +1,67 @@
+'use strict';
+/**
+ * A floor under `http_gifts`, not a peer: the framework alone. Nest on Fastify (the stack the
+ * project is built on) with our strict ValidationPipe (class-validator, whitelist,
+ * forbidNonWhitelisted) on the same SendGiftBody DTO and our error filter, and one controller that
+ * answers 201 with a fixed body. No guard, no hooks, no logger, no CommandBus, no store: what any Nest +
+ * class-validator gift endpoint pays per request on this machine before doing anything of its own.
+ */
+require('reflect-metadata');
+const { dist } = require('../lib/economy');
+
+const { Body, Controller, HttpCode, Module, Post } = require('@nestjs/common');
+const { APP_FILTER, APP_PIPE, NestFactory } = require('@nestjs/core');
+const { FastifyAdapter } = require('@nestjs/platform-fastify');
+const { StrictBodyPipe } = dist('apps/api/src/http/validation');
+const { ApiExceptionFilter } = dist('apps/api/src/http/api-exception.filter');
+const { SendGiftBody } = dist('apps/api/src/commands/send-gift/send-gift.dto');
+
+class FloorGiftController {
+  constructor() {
+    this.position = 0;
+  }
+
+  send(body) {
+    this.position += 1;
+    return { giftTxnId: `gift-${this.position}`, coinsSpent: body.quantity, diamondsCredited: body.quantity, balance: 17_499, position: this.position };
+  }
+}
+// The decorators TypeScript would write for `send(@Body() body: SendGiftBody)` under @Post() @HttpCode(201).
+const send = Object.getOwnPropertyDescriptor(FloorGiftController.prototype, 'send');
+Reflect.defineMetadata('design:paramtypes', [SendGiftBody], FloorGiftController.prototype, 'send');
+Body()(FloorGiftController.prototype, 'send', 0);
+HttpCode(201)(FloorGiftController.prototype, 'send', send);
+Post()(FloorGiftController.prototype, 'send', send);
+Controller('v1/gifts')(FloorGiftController);
+
+class HealthController {
+  health() {
+    return { status: 'ok' };
+  }
+}
+const health = Object.getOwnPropertyDescriptor(HealthController.prototype, 'health');
+require('@nestjs/common').Get()(HealthController.prototype, 'health', health);
+Controller('health')(HealthController);
+
+class FloorModule {}
+Module({ controllers: [FloorGiftController, HealthController], providers: [
+    { provide: APP_PIPE, useClass: StrictBodyPipe },
+    // Only so a bad body is our 400, not Nest's 500: the measured requests are all valid.
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ], })(FloorModule);
+
+async function main() {
+  const app = await NestFactory.create(FloorModule, new FastifyAdapter({ bodyLimit: 64 * 1024 }), { logger: false });
+  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
