@@ -1,8 +1,12 @@
 // The bench's profile reader is plain JavaScript (bench/ is not compiled); its sums are checked here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { summarise, placeOf } = require('../../bench/profile-summary') as {
-  summarise: (profile: object) => { total: number; places: Map<string, number>; functions: Map<string, number>; inclusive: Map<string, number> };
+const { summarise, placeOf, timeline } = require('../../bench/profile-summary') as {
+  summarise: (
+    profile: object,
+    window?: { from?: number; to?: number },
+  ) => { total: number; places: Map<string, number>; functions: Map<string, number>; inclusive: Map<string, number> };
   placeOf: (frame: { url: string; functionName: string }) => string;
+  timeline: (profile: object) => number[];
 };
 
 const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, scriptId: '0', columnNumber: 0 });
@@ -34,6 +38,17 @@ describe('bench/profile-summary', () => {
     const summary = summarise(profile);
     expect(summary.inclusive.get('handle src/store.js:10')).toBe(375);
     expect(summary.inclusive.get('(root)')).toBe(1375);
+  });
+
+  it('counts only the samples inside a window of seconds after the start', () => {
+    // Samples end at 0.5, 1.5, 2.5 and 3.5 s: run, run, handle, (idle).
+    const slow = { ...profile, samples: [3, 3, 2, 5], timeDeltas: [500_000, 1_000_000, 1_000_000, 1_000_000] };
+    const window = summarise(slow, { from: 1, to: 3 });
+    expect(window.total).toBe(2_000_000);
+    expect(window.places.get('package better-sqlite3')).toBe(1_000_000);
+    expect(window.places.get('ours libs/event-store')).toBe(1_000_000);
+    expect(window.places.get('(idle)')).toBeUndefined();
+    expect(timeline(slow)).toEqual([100, 100, 100, 0]);
   });
 
   it('names scoped packages, Node internals and native frames', () => {
