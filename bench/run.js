@@ -89,6 +89,7 @@ async function httpGifts(tmp) {
     );
   }
   assertClean('http_gifts', ours);
+  assertRecorded(ours);
   assertClean('http_gifts edge floor', edge);
   assertClean('http_gifts framework floor', nest);
   return {
@@ -110,6 +111,7 @@ async function httpGifts(tmp) {
     p50_ms: summary(ours.map((r) => r.p50_ms)).median,
     baseline_p99_ms: summary(echo.map((r) => r.p99_ms)).median,
     storage: ours[0].storage,
+    recorded: ours.map((r) => ({ acknowledged: r.acknowledged, ...r.audit })),
     settings: { wallets: options.wallets, creators: options.creators, connections: options.connections, ...PLAN.http },
   };
 }
@@ -312,6 +314,18 @@ function cpuFields(servers) {
   }
   fields.budget_for_goal = Math.round(fields.echo.total / 0.25);
   return fields;
+}
+
+/**
+ * Every gift our server acknowledged is in its log, and the auditor's verify passes on what the run
+ * left (workers/verify-run.js): otherwise the rate would count work that was not done.
+ */
+function assertRecorded(rounds) {
+  for (const r of rounds) {
+    const { giftsInLog, verified, violations, readModels } = r.audit;
+    if (giftsInLog < r.acknowledged) throw new Error(`http_gifts: ${r.acknowledged} gifts acknowledged but only ${giftsInLog} in the log`);
+    if (!verified) throw new Error(`http_gifts: verify failed on the run's data: ${JSON.stringify({ violations, readModels })}`);
+  }
 }
 
 function assertClean(name, rounds) {
