@@ -7,15 +7,15 @@
  * work: no gift server built on this edge can answer faster.
  */
 const { dist, serverEnv, silentLogger } = require('../lib/economy');
+const { serveUntilStopped } = require('../lib/serve');
 
 const { loadConfig } = dist('libs/runtime/src/config');
 const { EconomyRuntime } = dist('libs/runtime/src/economy-runtime');
 const { createApp } = dist('apps/api/src/create-app');
 const { SendGiftCommand } = dist('apps/api/src/commands/send-gift/send-gift.handler');
 
-async function main() {
+serveUntilStopped(async () => {
   const { dataDir } = JSON.parse(process.argv[2]);
-  const port = Number(process.env.PORT);
   const runtime = await EconomyRuntime.open(loadConfig(serverEnv(dataDir)), silentLogger, { runProjector: false });
   const app = await createApp(runtime);
   const { CommandBus } = require('@nestjs/cqrs');
@@ -27,17 +27,5 @@ async function main() {
     position += 1;
     return Promise.resolve({ giftTxnId: `gift-${position}`, coinsSpent: 1, diamondsCredited: 1, balance: 17_499, position });
   };
-  await app.listen({ port, host: '127.0.0.1' });
-  const stop = async () => {
-    await app.close();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+  return { app, closers: [() => runtime.close()] };
 });

@@ -8,6 +8,7 @@
  */
 require('reflect-metadata');
 const { dist } = require('../lib/economy');
+const { serveUntilStopped } = require('../lib/serve');
 
 const { Body, Controller, HttpCode, Module, Post } = require('@nestjs/common');
 const { APP_FILTER, APP_PIPE, NestFactory } = require('@nestjs/core');
@@ -50,18 +51,6 @@ Module({ controllers: [FloorGiftController, HealthController], providers: [
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ], })(FloorModule);
 
-async function main() {
-  const app = await NestFactory.create(FloorModule, new FastifyAdapter({ bodyLimit: 64 * 1024 }), { logger: false });
-  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-  const stop = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+serveUntilStopped(async () => ({
+  app: await NestFactory.create(FloorModule, new FastifyAdapter({ bodyLimit: 64 * 1024 }), { logger: false }),
+}));
