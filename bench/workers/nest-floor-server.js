@@ -2,15 +2,15 @@
 /**
  * A floor under `http_gifts`, not a peer: the framework alone. Nest on Fastify (the stack the
  * project is built on) with our strict ValidationPipe (class-validator, whitelist,
- * forbidNonWhitelisted) on the same SendGiftBody DTO and our error filter, and one controller that
- * answers 201 with a fixed body. No guard, no hooks, no logger, no CommandBus, no store: what any Nest +
- * class-validator gift endpoint pays per request on this machine before doing anything of its own.
+ * forbidNonWhitelisted) on the same SendGiftBody DTO and our error filter, and one controller
+ * that answers 201 with a fixed body. No guard, no hooks, no logger, no CommandBus, no store: what
+ * any Nest + class-validator gift endpoint pays per request here before doing anything of its own.
  */
 require('reflect-metadata');
 const { dist } = require('../lib/economy');
 const { serveUntilStopped } = require('../lib/serve');
 
-const { Body, Controller, HttpCode, Module, Post } = require('@nestjs/common');
+const { Body, Controller, Get, HttpCode, Module, Post } = require('@nestjs/common');
 const { APP_FILTER, APP_PIPE, NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 const { StrictBodyPipe } = dist('apps/api/src/http/validation');
@@ -41,15 +41,18 @@ class HealthController {
   }
 }
 const health = Object.getOwnPropertyDescriptor(HealthController.prototype, 'health');
-require('@nestjs/common').Get()(HealthController.prototype, 'health', health);
+Get()(HealthController.prototype, 'health', health);
 Controller('health')(HealthController);
 
 class FloorModule {}
-Module({ controllers: [FloorGiftController, HealthController], providers: [
+Module({
+  controllers: [FloorGiftController, HealthController],
+  providers: [
     { provide: APP_PIPE, useClass: StrictBodyPipe },
     // Only so a bad body is our 400, not Nest's 500: the measured requests are all valid.
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
-  ], })(FloorModule);
+  ],
+})(FloorModule);
 
 serveUntilStopped(async () => ({
   app: await NestFactory.create(FloorModule, new FastifyAdapter({ bodyLimit: 64 * 1024 }), { logger: false }),
