@@ -71,6 +71,39 @@ describe('ProjectionRunner on the embedded stores', () => {
     expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 
+  it('with a live batch interval, projects the first event of a quiet spell at once and what follows in few batches', async () => {
+    const logger = memoryLogger();
+    runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, liveBatchIntervalMs: 1_000 });
+    await runner.start();
+    const batches: number[] = [];
+    const counted = runner.committed$.subscribe((batch) => {
+      if (batch.projection === WALLETS) batches.push(batch.events);
+    });
+    const id = (n: number) => `ffffffff-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const first = await eventStore.appendToStream('wallet-steady', [topUp('steady', 10, id(0))], { expectedRevision: 'no_stream' });
+    // Well inside the interval: the store was quiet, so nothing held it back.
+    expect(await runner.waitForPosition(first.position, 800)).toBe(true);
+    // A steady flow: ten appends 30 ms apart, each of which would otherwise be a batch of its own.
+    let last = first;
+    for (let n = 1; n <= 10; n += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      last = await eventStore.appendToStream('wallet-steady', [topUp('steady', 10, id(n))], { expectedRevision: last.nextExpectedRevision });
+    }
+    expect(await runner.waitForPosition(last.position, 20_000)).toBe(true);
+    counted.unsubscribe();
+    expect(batches.reduce((sum, events) => sum + events, 0)).toBe(11);
+    expect(batches.length).toBeLessThanOrEqual(3);
+    const all = await eventStore.readAll({ maxCount: 100 });
+    expect(await dumpReadModels(readStore, allProjections)).toEqual(foldAll(all, allProjections));
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('refuses a negative live batch interval', () => {
+    expect(() => new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), liveBatchIntervalMs: -1 })).toThrow(
+      'liveBatchIntervalMs must be a number >= 0',
+    );
+  });
+
   it('keeps the books: wallets and spending add up to the coins sold', async () => {
     await appendSeeded(eventStore, seededEconomy(3, 800));
     runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger() });

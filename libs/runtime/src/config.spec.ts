@@ -12,6 +12,8 @@ describe('configuration is validated at start-up', () => {
     expect(config.port).toBe(3000);
     expect(config.storage.kind).toBe('embedded');
     expect(config.secretsGenerated).toBe(false);
+    expect(config.projectorBatchIntervalMs).toBe(50);
+    expect(loadConfig({ ...secrets, DATA_DIR: dataDir(), PROJECTOR_BATCH_INTERVAL_MS: '0' }).projectorBatchIntervalMs).toBe(0);
   });
 
   it('uses EventStoreDB and MongoDB when both URLs are set', () => {
@@ -28,6 +30,7 @@ describe('configuration is validated at start-up', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud".'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 characters long.'],
     [{ RUN_PROJECTOR: 'maybe' }, 'RUN_PROJECTOR must be true or false, got "maybe".'],
+    [{ PROJECTOR_BATCH_INTERVAL_MS: '5000' }, 'PROJECTOR_BATCH_INTERVAL_MS must be a whole number from 0 to 1000, got "5000".'],
   ])('stops with one clear sentence for %j', (bad, sentence) => {
     expect(() => loadConfig({ ...secrets, DATA_DIR: dataDir(), ...bad })).toThrow(new ConfigError(sentence));
   });

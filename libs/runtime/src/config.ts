@@ -20,6 +20,8 @@ export type AppConfig = {
   catalogFile: string | null;
   /** Run projections and the diamonds reactor in this process (off for api-only replicas). */
   runProjector: boolean;
+  /** Least time between two live projection batches: busy read models are written once per interval, not once per commit. */
+  projectorBatchIntervalMs: number;
   webhookToleranceSeconds: number;
   rateLimitPerMinute: number;
   readYourWritesTimeoutMs: number;
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     catalogFile: text(env, 'CATALOG_FILE') ?? null,
     runProjector: boolean(env, 'RUN_PROJECTOR', true),
+    projectorBatchIntervalMs: integer(env, 'PROJECTOR_BATCH_INTERVAL_MS', 50, 0, 1_000),
     webhookToleranceSeconds: 300,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 60_000, 1, 10_000_000),
     readYourWritesTimeoutMs: 5_000,

@@ -58,12 +58,13 @@ export class EconomyRuntime {
       const runProjector = options.runProjector ?? config.runProjector;
       const threaded = runProjector && options.projectorThread === true && eventStore instanceof SqliteEventStore && config.storage.kind === 'embedded';
       const runner = runProjector && !threaded
-        ? new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger })
+        ? new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, liveBatchIntervalMs: config.projectorBatchIntervalMs })
         : null;
       const projectorThread = threaded && config.storage.kind === 'embedded'
         ? await ProjectorThread.start({
             ...embeddedFiles(config.storage.dataDir),
             logLevel: config.logLevel,
+            liveBatchIntervalMs: config.projectorBatchIntervalMs,
             logger,
             appendsFrom: eventStore,
           })

@@ -10,7 +10,7 @@ import { ProjectionRunner } from '../../read-models/src/projector/projection-run
 import { PositionWaiters } from '../../read-models/src/projector/position-waiters';
 import type { Logger } from '../../application/src/logger';
 
-type ThreadData = { role: 'coinstream-projector'; eventsFile: string; readModelsFile: string; logLevel: string };
+type ThreadData = { role: 'coinstream-projector'; eventsFile: string; readModelsFile: string; logLevel: string; liveBatchIntervalMs: number };
 type FromThread =
   | { type: 'checkpoints'; checkpoints: Record<string, string | null> }
   | { type: 'committed'; projection: string; position: string }
@@ -34,8 +34,21 @@ export class ProjectorThread {
     private readonly logger: Logger,
   ) {}
 
-  static start(options: { eventsFile: string; readModelsFile: string; logLevel: string; logger: Logger; appendsFrom: SqliteEventStore }): Promise<ProjectorThread> {
-    const data: ThreadData = { role: 'coinstream-projector', eventsFile: options.eventsFile, readModelsFile: options.readModelsFile, logLevel: options.logLevel };
+  static start(options: {
+    eventsFile: string;
+    readModelsFile: string;
+    logLevel: string;
+    liveBatchIntervalMs: number;
+    logger: Logger;
+    appendsFrom: SqliteEventStore;
+  }): Promise<ProjectorThread> {
+    const data: ThreadData = {
+      role: 'coinstream-projector',
+      eventsFile: options.eventsFile,
+      readModelsFile: options.readModelsFile,
+      logLevel: options.logLevel,
+      liveBatchIntervalMs: options.liveBatchIntervalMs,
+    };
     // The same file, compiled (.js) or from sources (.ts, as jest runs it).
     const worker = startWorker(join(__dirname, `projector-thread${extname(__filename)}`), data);
     const thread = new ProjectorThread(worker, options.logger);
@@ -97,7 +110,7 @@ async function runInThread(data: ThreadData): Promise<void> {
   const logger = pino({ level: data.logLevel, base: { service: 'coinstream-projector-thread' } });
   const eventStore = SqliteEventStore.open({ file: data.eventsFile, logger });
   const readStore = SqliteReadStore.open({ file: data.readModelsFile });
-  const runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger });
+  const runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, liveBatchIntervalMs: data.liveBatchIntervalMs });
   runner.committed$.subscribe((batch) => port.postMessage({ type: 'committed', projection: batch.projection, position: batch.position.toString() } satisfies FromThread));
   port.on('message', (message: ToThread) => {
     if (message.type === 'appended') eventStore.notifyAppendedElsewhere();

@@ -21,6 +21,14 @@ export type ProjectionRunnerOptions = {
   logger: RunnerLogger;
   /** Largest live batch. Default 1000. */
   batchSize?: number;
+  /**
+   * Least time between the starts of two live batches. Under a steady flow of events each batch
+   * then holds what arrived meanwhile, so a document many events touch (a creator's earnings, the
+   * economy totals) is written once per interval instead of once per commit; an event arriving
+   * after a quiet spell is projected at once. Bounds how far behind the read models may be on top
+   * of the batch itself. Default 0 (each batch as soon as it is read).
+   */
+  liveBatchIntervalMs?: number;
   /** Tries of a failing projection (or store write) before the event is parked. Default 5. */
   maxAttempts?: number;
   /** First back-off delay; it doubles per attempt, capped at 5 s. Default 100. */
@@ -76,6 +84,7 @@ export class ProjectionRunner {
   private readonly projections: readonly Projection[];
   private readonly logger: RunnerLogger;
   private readonly batchSize: number;
+  private readonly liveBatchIntervalMs: number;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly rebuildBatchSize: number;
@@ -95,6 +104,9 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 1000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.retryBaseMs = options.retryBaseMs ?? 100;
+    const interval = options.liveBatchIntervalMs ?? 0;
+    if (!Number.isFinite(interval) || interval < 0) throw new RangeError('liveBatchIntervalMs must be a number >= 0');
+    this.liveBatchIntervalMs = interval;
     this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
     this.rebuildHeldDocs = Math.max(1, options.rebuildHeldDocs ?? 150_000);
     const names = new Set(this.projections.map((p) => p.name));
@@ -356,12 +368,16 @@ export class ProjectionRunner {
         const batches = this.eventStore.subscribeToAll({ ...(after === null ? {} : { after }), signal, maxBatch: this.batchSize });
         for await (const events of batches) {
           if (signal.aborted) break;
+          const startedAt = Date.now();
           await this.lock.run(async () => {
             for (const projection of this.projections) {
               await this.applyEvents(projection, this.cursors.get(projection.name)!, events, signal);
             }
           });
           failures = 0;
+          // The next batch is read after this: it holds whatever was appended while waiting.
+          const wait = startedAt + this.liveBatchIntervalMs - Date.now();
+          if (wait > 0) await sleep(wait, signal);
         }
       } catch (error) {
         if (signal.aborted) break;
