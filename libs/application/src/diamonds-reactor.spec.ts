@@ -97,4 +97,35 @@ describe('DiamondsReactor', () => {
     await eventStore.close();
     await readStore.close();
   });
+
+  it('with a batch interval, credits the first gift of a quiet spell at once and a steady flow in few appends', async () => {
+    const { eventStore, readStore, executor, creatorModel, walletModel, base } = await economyWith('nova', 'ray');
+    const reactor = new DiamondsReactor({ eventStore, readStore, executor, creatorModel, logger: silentLogger, batchIntervalMs: 600 });
+    await reactor.start();
+    // It reads the registration and the purchase first; then a quiet spell longer than the interval.
+    const head = await eventStore.headPosition();
+    await until(async () => ((await reactor.status()).checkpoint ?? 0n) >= head);
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    const sendGift = (i: number) =>
+      executor.execute({
+        ...base, streamName: walletStream('ray'), model: walletModel,
+        command: { type: 'SendGift', data: { giftTxnId: `g${i}`, senderId: 'ray', creatorId: 'nova', giftId: 'rose', quantity: 1, now } },
+      });
+    const credits = async () => (await eventStore.readStream(creatorStream('nova'))).filter((e) => e.type === 'DiamondsCredited');
+    const creditAppends = async () => new Set((await credits()).map((e) => e.position - e.revision)).size;
+
+    await sendGift(0);
+    // Well inside the interval: the store was quiet, so nothing held the credit back.
+    await until(async () => (await credits()).length === 1, 500);
+    // A steady flow: ten gifts 30 ms apart, each of which would otherwise be read, and credited, alone.
+    for (let i = 1; i <= 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await sendGift(i);
+    }
+    await until(async () => (await credits()).length === 11);
+    await reactor.stop();
+    expect(await creditAppends()).toBeLessThanOrEqual(3);
+    await eventStore.close();
+    await readStore.close();
+  });
 });

@@ -20,7 +20,10 @@ export type AppConfig = {
   catalogFile: string | null;
   /** Run projections and the diamonds reactor in this process (off for api-only replicas). */
   runProjector: boolean;
-  /** Least time between two live projection batches: busy read models are written once per interval, not once per commit. */
+  /**
+   * Least time between two live batches of the projections and of the diamonds reactor: under load
+   * a busy read model is written, and a creator credited, once per interval instead of once per commit.
+   */
   projectorBatchIntervalMs: number;
   webhookToleranceSeconds: number;
   rateLimitPerMinute: number;

@@ -76,6 +76,7 @@ export class EconomyRuntime {
             executor,
             creatorModel,
             logger,
+            batchIntervalMs: config.projectorBatchIntervalMs,
           })
         : null;
       const runtime = new EconomyRuntime(
