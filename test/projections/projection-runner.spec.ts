@@ -98,6 +98,16 @@ describe('ProjectionRunner on the embedded stores', () => {
     expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 
+  it('with a live batch interval, catches up a backlog of full batches without pausing between them', async () => {
+    await appendSeeded(eventStore, seededEconomy(1, 600));
+    const head = await eventStore.headPosition();
+    expect(head).toBeGreaterThan(500n);
+    // Batches of 100: waiting the interval between them would take more than five seconds.
+    runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), batchSize: 100, liveBatchIntervalMs: 1_000 });
+    await runner.start();
+    expect(await runner.waitForPosition(head, 2_500)).toBe(true);
+  });
+
   it('refuses a negative live batch interval', () => {
     expect(() => new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), liveBatchIntervalMs: -1 })).toThrow(
       'liveBatchIntervalMs must be a number >= 0',

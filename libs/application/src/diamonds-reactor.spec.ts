@@ -128,4 +128,29 @@ describe('DiamondsReactor', () => {
     await eventStore.close();
     await readStore.close();
   });
+
+  it('with a batch interval, credits a backlog of full batches without pausing between them', async () => {
+    const { eventStore, readStore, executor, creatorModel, walletModel, base } = await economyWith('lux', 'kai');
+    for (const paymentId of ['p2', 'p3']) {
+      await executor.execute({
+        ...base, streamName: walletStream('kai'), model: walletModel,
+        command: { type: 'PurchaseCoins', data: { userId: 'kai', paymentId, packageId: 'coins-700', region: 'US', channel: 'app_store', amount: { value: 999, currency: 'USD' }, now } },
+      });
+    }
+    // More gifts than one batch holds (1,000 events).
+    for (let i = 0; i < 1_500; i++) {
+      await executor.execute({
+        ...base, streamName: walletStream('kai'), model: walletModel,
+        command: { type: 'SendGift', data: { giftTxnId: `g${i}`, senderId: 'kai', creatorId: 'lux', giftId: 'rose', quantity: 1, now } },
+      });
+    }
+    // Waiting the interval after the first, full batch would take five seconds.
+    const reactor = new DiamondsReactor({ eventStore, readStore, executor, creatorModel, logger: silentLogger, batchIntervalMs: 5_000 });
+    await reactor.start();
+    const credits = async () => (await eventStore.readStream(creatorStream('lux'))).filter((e) => e.type === 'DiamondsCredited');
+    await until(async () => (await credits()).length === 1_500, 3_000);
+    await reactor.stop();
+    await eventStore.close();
+    await readStore.close();
+  });
 });

@@ -11,6 +11,8 @@ import type { Logger } from './logger';
 import { sleep } from '../../read-models/src/projector/back-off';
 
 export const DIAMONDS_REACTOR = 'diamondsReactor';
+/** Most events read per batch. */
+const REACTOR_BATCH = 1000;
 
 /**
  * Turns every GiftSent into the creator's DiamondsCredited, exactly once. The creator stream
@@ -38,7 +40,8 @@ export class DiamondsReactor {
       /**
        * Least time between the starts of two batches. Under a steady flow of gifts each batch then
        * holds what arrived meanwhile, so a creator receiving several gifts is credited in one
-       * append instead of one per commit; a gift after a quiet spell is credited at once. Default 0.
+       * append instead of one per commit; a gift after a quiet spell is credited at once, and a
+       * backlog (full batches) without pause. Default 0.
        */
       batchIntervalMs?: number;
     },
@@ -81,7 +84,7 @@ export class DiamondsReactor {
       savedAt = Date.now();
     };
     const interval = this.deps.batchIntervalMs ?? 0;
-    const subscription = this.deps.eventStore.subscribeToAll({ after: this.checkpoint ?? undefined, signal });
+    const subscription = this.deps.eventStore.subscribeToAll({ after: this.checkpoint ?? undefined, signal, maxBatch: REACTOR_BATCH });
     for await (const batch of subscription) {
       if (batch.length === 0) continue;
       const startedAt = Date.now();
@@ -95,9 +98,10 @@ export class DiamondsReactor {
       // so it is saved at most once a second rather than contending for the store per batch.
       if (Date.now() - savedAt >= every) await this.untilDone(signal, save);
       if (signal.aborted) break;
-      // The next batch is read after this: it holds whatever was appended while waiting.
+      // The next batch is read after this: it holds whatever was appended while waiting. A full
+      // batch means more is waiting already (catching up): no reason to wait then.
       const wait = startedAt + interval - Date.now();
-      if (wait > 0) await sleep(wait, signal);
+      if (wait > 0 && batch.length < REACTOR_BATCH) await sleep(wait, signal);
     }
     await save().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'diamonds reactor checkpoint not saved; it will re-read from the last one'));
   }

@@ -25,8 +25,9 @@ export type ProjectionRunnerOptions = {
    * Least time between the starts of two live batches. Under a steady flow of events each batch
    * then holds what arrived meanwhile, so a document many events touch (a creator's earnings, the
    * economy totals) is written once per interval instead of once per commit; an event arriving
-   * after a quiet spell is projected at once. Bounds how far behind the read models may be on top
-   * of the batch itself. Default 0 (each batch as soon as it is read).
+   * after a quiet spell is projected at once, and a backlog (full batches) without pause. Bounds
+   * how far behind the read models may be on top of the batch itself. Default 0 (each batch as
+   * soon as it is read).
    */
   liveBatchIntervalMs?: number;
   /** Tries of a failing projection (or store write) before the event is parked. Default 5. */
@@ -375,9 +376,10 @@ export class ProjectionRunner {
             }
           });
           failures = 0;
-          // The next batch is read after this: it holds whatever was appended while waiting.
+          // The next batch is read after this: it holds whatever was appended while waiting. A full
+          // batch means more is waiting already (catching up): no reason to wait then.
           const wait = startedAt + this.liveBatchIntervalMs - Date.now();
-          if (wait > 0) await sleep(wait, signal);
+          if (wait > 0 && events.length < this.batchSize) await sleep(wait, signal);
         }
       } catch (error) {
         if (signal.aborted) break;
