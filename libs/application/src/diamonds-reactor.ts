@@ -8,7 +8,7 @@ import { BusinessRuleViolation } from '../../domain/src/errors';
 import type { CommandExecutor, StreamModel } from './command-executor';
 import { deterministicUuid } from './event-ids';
 import type { Logger } from './logger';
-import { sleep } from '../../read-models/src/projector/back-off';
+import { paceAfterBatch } from '../../read-models/src/projector/back-off';
 
 export const DIAMONDS_REACTOR = 'diamondsReactor';
 /** Most events read per batch. */
@@ -98,10 +98,7 @@ export class DiamondsReactor {
       // so it is saved at most once a second rather than contending for the store per batch.
       if (Date.now() - savedAt >= every) await this.untilDone(signal, save);
       if (signal.aborted) break;
-      // The next batch is read after this: it holds whatever was appended while waiting. A full
-      // batch means more is waiting already (catching up): no reason to wait then.
-      const wait = startedAt + interval - Date.now();
-      if (wait > 0 && batch.length < REACTOR_BATCH) await sleep(wait, signal);
+      await paceAfterBatch(startedAt, interval, batch.length >= REACTOR_BATCH, signal);
     }
     await save().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'diamonds reactor checkpoint not saved; it will re-read from the last one'));
   }

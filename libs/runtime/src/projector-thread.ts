@@ -34,31 +34,19 @@ export class ProjectorThread {
     private readonly logger: Logger,
   ) {}
 
-  static start(options: {
-    eventsFile: string;
-    readModelsFile: string;
-    logLevel: string;
-    liveBatchIntervalMs: number;
-    logger: Logger;
-    appendsFrom: SqliteEventStore;
-  }): Promise<ProjectorThread> {
-    const data: ThreadData = {
-      role: 'coinstream-projector',
-      eventsFile: options.eventsFile,
-      readModelsFile: options.readModelsFile,
-      logLevel: options.logLevel,
-      liveBatchIntervalMs: options.liveBatchIntervalMs,
-    };
+  static start(options: Omit<ThreadData, 'role'> & { logger: Logger; appendsFrom: SqliteEventStore }): Promise<ProjectorThread> {
+    const { logger, appendsFrom, ...settings } = options;
+    const data: ThreadData = { role: 'coinstream-projector', ...settings };
     // The same file, compiled (.js) or from sources (.ts, as jest runs it).
     const worker = startWorker(join(__dirname, `projector-thread${extname(__filename)}`), data);
-    const thread = new ProjectorThread(worker, options.logger);
-    const unsubscribe = options.appendsFrom.onCommitted(() => worker.postMessage({ type: 'appended' } satisfies ToThread));
+    const thread = new ProjectorThread(worker, logger);
+    const unsubscribe = appendsFrom.onCommitted(() => worker.postMessage({ type: 'appended' } satisfies ToThread));
     worker.once('exit', unsubscribe);
     return new Promise((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the projector thread exited with code ${code} while starting`));
       worker.once('exit', onExit);
       worker.on('error', (error) => {
-        options.logger.error({ err: error }, 'projector thread failed');
+        logger.error({ err: error }, 'projector thread failed');
         reject(error);
       });
       worker.on('message', (message: FromThread) => {

@@ -19,6 +19,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Paces live batches: after a batch that started at `startedAt`, waits until `intervalMs` after
+ * that start, so the next batch read holds what was appended meanwhile. A full batch means more is
+ * waiting already (catching up a backlog): no wait then. Ends early when the signal aborts.
+ */
+export async function paceAfterBatch(startedAt: number, intervalMs: number, full: boolean, signal?: AbortSignal): Promise<void> {
+  const wait = startedAt + intervalMs - Date.now();
+  if (wait > 0 && !full) await sleep(wait, signal);
+}
+
 /** One at a time: the live batches and a rebuild's final catch-up and switch never interleave. */
 export class Mutex {
   private tail: Promise<unknown> = Promise.resolve();

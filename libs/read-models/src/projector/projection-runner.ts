@@ -3,7 +3,7 @@ import type { EventStore, GlobalPosition, RecordedEvent } from '../../../event-s
 import type { Projection } from '../projections/projection';
 import { DocOpError, DocOpMerger } from '../doc-ops';
 import type { DocOp, ReadStore } from '../read-store.port';
-import { backOffDelay, Mutex, sleep } from './back-off';
+import { backOffDelay, Mutex, paceAfterBatch, sleep } from './back-off';
 import { parkedEventsCollection, parkEventOp, withParkedEvents } from './parked-events';
 import { PositionWaiters } from './position-waiters';
 
@@ -376,10 +376,7 @@ export class ProjectionRunner {
             }
           });
           failures = 0;
-          // The next batch is read after this: it holds whatever was appended while waiting. A full
-          // batch means more is waiting already (catching up): no reason to wait then.
-          const wait = startedAt + this.liveBatchIntervalMs - Date.now();
-          if (wait > 0 && events.length < this.batchSize) await sleep(wait, signal);
+          await paceAfterBatch(startedAt, this.liveBatchIntervalMs, events.length >= this.batchSize, signal);
         }
       } catch (error) {
         if (signal.aborted) break;
