@@ -1,10 +1,10 @@
 'use strict';
 /**
  * After an http_gifts round, on the stopped server's DATA_DIR: the speed must not come from work
- * skipped. Counts the GiftSent events in the log against the 201s the load generator received (a
- * 201 for a gift that is not in the log would be a gift acknowledged before it was written), and
- * runs the auditor's `verify` (every invariant after every event, every read model against a
- * replay of its projection).
+ * skipped. Runs the auditor's `verify` (every invariant after every event, every read model against
+ * a replay of its projection), whose count of GiftSent events the bench holds against the 201s the
+ * load generator received (a 201 for a gift that is not in the log would be a gift acknowledged
+ * before it was written).
  */
 const { dist, serverEnv, silentLogger } = require('../lib/economy');
 
@@ -19,22 +19,11 @@ async function main() {
   const runtime = await EconomyRuntime.open(loadConfig(serverEnv(dataDir)), silentLogger, { runProjector: false });
   const scratchStore = SqliteReadStore.open({ file: ':memory:' });
   try {
-    let giftsInLog = 0;
-    let giftsCredited = 0;
-    for (let after = 0n; ; ) {
-      const page = await runtime.eventStore.readAll({ after, maxCount: 5_000 });
-      if (page.length === 0) break;
-      for (const event of page) {
-        if (event.type === 'GiftSent') giftsInLog += 1;
-        else if (event.type === 'DiamondsCredited') giftsCredited += 1;
-      }
-      after = page[page.length - 1].position;
-    }
     const report = await verifyEconomy({ eventStore: runtime.eventStore, readStore: runtime.readStore, projections: allProjections, scratchStore });
     console.log(
       JSON.stringify({
-        giftsInLog,
-        giftsCredited,
+        giftsInLog: report.giftsSent,
+        giftsCredited: report.giftsSent - report.giftsAwaitingCredit,
         verified: report.ok,
         eventsReplayed: report.eventsReplayed,
         giftsAwaitingCredit: report.giftsAwaitingCredit,

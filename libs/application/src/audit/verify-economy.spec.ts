@@ -31,7 +31,7 @@ describe('verifyEconomy: payments', () => {
       ['wallet-alice', coinsPurchased(70, { paymentId: 'pay-1', userId: 'alice' })],
       ['wallet-alice', giftSent({ coinsSpent: 5 })],
     ]);
-    expect(report).toMatchObject({ ok: true, violations: [], paymentsAwaitingCredit: 0, coinsSold: 70, coinsSpent: 5 });
+    expect(report).toMatchObject({ ok: true, violations: [], paymentsAwaitingCredit: 0, coinsSold: 70, coinsSpent: 5, giftsSent: 1, giftsAwaitingCredit: 1 });
   });
 
   it('reports a payment credited in two wallets, and in the one it was not received for', async () => {

@@ -31,6 +31,8 @@ export type VerifyReport = {
   revenueByCurrency: Record<string, number>;
   diamondsCredited: number;
   diamondsConverted: number;
+  /** GiftSent events in the log. */
+  giftsSent: number;
   /** Gifts the diamonds reactor has not credited yet (lag, not an error). */
   giftsAwaitingCredit: number;
   /**
@@ -130,6 +132,7 @@ export async function verifyEconomy(deps: {
     }
   }
 
+  let giftsSent = 0;
   let giftsAwaitingCredit = 0;
   let diamondsCredited = 0;
   let diamondsConverted = 0;
@@ -139,6 +142,7 @@ export async function verifyEconomy(deps: {
     diamondsConverted += state.diamondsConverted;
     const last = state.lastCreditedGiftPosition ?? 0n;
     const gifts = giftDiamonds.get(creatorId) ?? [];
+    giftsSent += gifts.length;
     const due = gifts.filter((g) => g.position <= last).reduce((sum, g) => sum + g.diamonds, 0);
     giftsAwaitingCredit += gifts.filter((g) => g.position > last).length;
     if (due !== state.diamondsEarned) {
@@ -182,6 +186,7 @@ export async function verifyEconomy(deps: {
     revenueByCurrency,
     diamondsCredited,
     diamondsConverted,
+    giftsSent,
     giftsAwaitingCredit,
     paymentsAwaitingCredit,
     readModels,
