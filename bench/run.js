@@ -305,12 +305,12 @@ function frameworkFields(nest, echo) {
 function cpuFields(servers) {
   const fields = {};
   for (const [name, rounds] of Object.entries(servers)) {
-    const measured = rounds.map((r) => r.cpu_us_per_request).filter(Boolean);
+    const measured = rounds.filter((r) => r.cpu_us_per_request);
     if (measured.length === 0) return null;
-    const server = summary(measured.map((c) => c.server)).median;
-    const generator = summary(measured.map((c) => c.load_generator)).median;
-    const coresBusy = summary(rounds.map((r) => ((r.cpu_us_per_request.server + r.cpu_us_per_request.load_generator) * r.requestsPerSec) / 1e6)).median;
-    fields[name] = { server, load_generator: generator, total: server + generator, cores_busy: coresBusy, server_threads: measured.at(-1).threads };
+    const server = summary(measured.map((r) => r.cpu_us_per_request.server)).median;
+    const generator = summary(measured.map((r) => r.cpu_us_per_request.load_generator)).median;
+    const coresBusy = summary(measured.map((r) => ((r.cpu_us_per_request.server + r.cpu_us_per_request.load_generator) * r.requestsPerSec) / 1e6)).median;
+    fields[name] = { server, load_generator: generator, total: server + generator, cores_busy: coresBusy, server_threads: measured.at(-1).cpu_us_per_request.threads };
   }
   fields.budget_for_goal = Math.round(fields.echo.total / 0.25);
   return fields;
