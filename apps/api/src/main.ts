@@ -4,8 +4,8 @@ import { createApp } from './create-app';
 
 /**
  * `npm start`: the api, with the projections and the diamonds reactor in the same process by
- * default. On the embedded storage the projections and the appends' commits each run on a worker
- * thread, so the event loop serving requests waits for neither.
+ * default. On the embedded storage the projections with the reactor, and the appends' commits,
+ * each run on a worker thread, so the event loop serving requests waits for neither.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('Coinstream');

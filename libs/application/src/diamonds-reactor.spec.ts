@@ -84,11 +84,17 @@ describe('DiamondsReactor', () => {
     const appendsBefore = eventStore.stats().appends;
 
     const reactor = new DiamondsReactor({ eventStore, readStore, executor, creatorModel, logger: silentLogger });
+    const reported: bigint[] = [];
+    reactor.credited$.subscribe((position) => reported.push(position));
     await reactor.start();
     const credits = async () => (await eventStore.readStream(creatorStream('star'))).filter((e) => e.type === 'DiamondsCredited');
     await until(async () => (await credits()).length === 50);
+    const head = await eventStore.headPosition();
+    await until(async () => reported.at(-1) === head);
     await reactor.stop();
 
+    // Each batch reports how far it credited: the one that read the gifts, then the one that read their credit.
+    expect(reported).toEqual([gifts.at(-1)!.position, head]);
     expect(eventStore.stats().appends - appendsBefore).toBe(1);
     const credited = await credits();
     expect(credited.map((e) => e.metadata.causationId)).toEqual(gifts.map((g) => g.eventId));

@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../../event-store/src/event-store.port';
 import type { ReadStore } from '../../read-models/src/read-store.port';
 import type { CreatorCommand } from '../../domain/src/commands';
@@ -21,6 +22,8 @@ const REACTOR_BATCH = 1000;
  * retried append recognisable too. Its checkpoint is only a resume hint, kept in the read store.
  */
 export class DiamondsReactor {
+  /** The position up to which every gift is credited, after each batch (what status() reports, as it moves). */
+  readonly credited$ = new Subject<GlobalPosition>();
   private abort = new AbortController();
   private running: Promise<void> | null = null;
   private checkpoint: GlobalPosition | null = null;
@@ -94,6 +97,7 @@ export class DiamondsReactor {
       if (credited !== true) break;
       this.checkpoint = batch[batch.length - 1]!.position;
       this.lastEventAt = Date.now();
+      this.credited$.next(this.checkpoint);
       // The checkpoint is only where to resume (credits are exactly-once by the creator stream),
       // so it is saved at most once a second rather than contending for the store per batch.
       if (Date.now() - savedAt >= every) await this.untilDone(signal, save);

@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StreamModel } from '../../application/src/command-executor';
 import { silentLogger } from '../../application/src/logger';
+import { purchaseCoins, registerCreator, sendGift } from '../../domain/src/testing/fixtures';
+import { creatorStream, walletStream } from '../../domain/src/streams';
 import { ConfigError, loadConfig } from './config';
 import { EconomyRuntime } from './economy-runtime';
 
@@ -28,3 +31,46 @@ describe('the catalog is validated at start-up', () => {
     await runtime.close();
   });
 });
+
+describe('the projector thread', () => {
+  it('runs the diamonds reactor there: a gift sent here is credited, and status reports the reactor', async () => {
+    const config = loadConfig({ ...secrets, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'coinstream-rt-thread-')) });
+    const runtime = await EconomyRuntime.open(config, silentLogger, { projectorThread: true, appendThread: true });
+    try {
+      // Nothing credits on this thread: only the projector thread can have written the credit below.
+      expect(runtime.reactor).toBeNull();
+      const run = <S, C, E extends { type: string; data: unknown }>(streamName: string, model: StreamModel<S, C, E>, command: C) =>
+        runtime.executor.execute({ streamName, model, command, actorId: 'test', correlationId: 'c', causationId: 'c' });
+      await run(creatorStream('carol'), runtime.creatorModel, registerCreator('carol'));
+      await run(walletStream('alice'), runtime.walletModel, purchaseCoins());
+      const gift = await run(walletStream('alice'), runtime.walletModel, sendGift({ giftId: 'rose', quantity: 3 }));
+      expect(gift.kind).toBe('appended');
+
+      const credits = await eventually(async () => {
+        const events = await runtime.eventStore.readStream(creatorStream('carol'));
+        return events.filter((e) => e.type === 'DiamondsCredited');
+      }, (found) => found.length === 1);
+      expect(credits[0]!.data).toMatchObject({ creatorId: 'carol', senderId: 'alice', giftPosition: gift.position!.toString() });
+      expect(credits[0]!.metadata.actorId).toBe('system:diamondsReactor');
+
+      const status = await eventually(
+        () => runtime.projectionStatus(),
+        (rows) => rows.some((row) => row.name === 'diamondsReactor' && row.checkpoint !== null && BigInt(row.checkpoint) >= gift.position!),
+      );
+      expect(status.map((row) => row.name)).toEqual(['wallets', 'creatorEarnings', 'analytics', 'diamondsReactor']);
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
+/** Polls `read` until `done` accepts its value (the thread works asynchronously); fails after 10 s. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not reached in 10 s: ${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

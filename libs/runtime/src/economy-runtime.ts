@@ -8,10 +8,11 @@ import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-stor
 import { MongoReadStore } from '../../read-models/src/mongodb/mongo-read-store';
 import { allProjections } from '../../read-models/src/projections';
 import { ProjectionRunner } from '../../read-models/src/projector/projection-runner';
-import { type Catalog, creatorDecider, defaultCatalog, parseCatalog, paymentDecider, upcastEvent, walletDecider } from '../../domain/src';
-import { CommandExecutor } from '../../application/src/command-executor';
-import { DIAMONDS_REACTOR, DiamondsReactor } from '../../application/src/diamonds-reactor';
+import { type Catalog, creatorDecider, defaultCatalog, parseCatalog, paymentDecider, walletDecider } from '../../domain/src';
+import type { CommandExecutor } from '../../application/src/command-executor';
+import { DIAMONDS_REACTOR, type DiamondsReactor } from '../../application/src/diamonds-reactor';
 import type { Logger } from '../../application/src/logger';
+import { diamondsReactorFor, economyExecutor } from './command-side';
 import { ProjectorThread } from './projector-thread';
 import { type AppConfig, ConfigError } from './config';
 
@@ -49,9 +50,7 @@ export class EconomyRuntime {
     const { eventStore, readStore } = await openStores(config, logger, options.appendThread === true);
     try {
       await readStore.init([...allProjections, { name: DIAMONDS_REACTOR, collections: [] }]);
-      const executor = new CommandExecutor(eventStore, {
-        upcast: (e) => ({ type: e.type, data: upcastEvent(e.type, e.data, e.metadata.schemaVersion) }),
-      });
+      const executor = economyExecutor(eventStore);
       const walletModel = walletDecider(catalog);
       const creatorModel = creatorDecider(catalog);
       const paymentModel = paymentDecider(catalog);
@@ -65,19 +64,15 @@ export class EconomyRuntime {
             ...embeddedFiles(config.storage.dataDir),
             logLevel: config.logLevel,
             liveBatchIntervalMs: config.projectorBatchIntervalMs,
+            catalog,
             logger,
             appendsFrom: eventStore,
           })
         : null;
-      const reactor = runProjector
-        ? new DiamondsReactor({
-            eventStore,
-            readStore,
-            executor,
-            creatorModel,
-            logger,
-            batchIntervalMs: config.projectorBatchIntervalMs,
-          })
+      // With a projector thread the reactor runs there too, next to the projections, off the
+      // event loop that serves requests (bench/ANALYSIS.md); otherwise here.
+      const reactor = runProjector && !projectorThread
+        ? diamondsReactorFor({ eventStore, readStore, executor, catalog, logger, batchIntervalMs: config.projectorBatchIntervalMs })
         : null;
       const runtime = new EconomyRuntime(
         config, catalog, eventStore, readStore, executor, walletModel, creatorModel, paymentModel, runner, projectorThread, reactor, logger,
@@ -129,6 +124,10 @@ export class EconomyRuntime {
     if (this.reactor) {
       const s = await this.reactor.status();
       rows.push({ name: s.name, checkpoint: s.checkpoint?.toString() ?? null, lag: s.lag.toString() });
+    } else if (this.projectorThread) {
+      // The reactor runs on the projector thread, which reports each of its batches.
+      const checkpoint = this.projectorThread.reactorCheckpoint();
+      rows.push({ name: DIAMONDS_REACTOR, checkpoint: checkpoint?.toString() ?? null, lag: (head - (checkpoint ?? 0n)).toString() });
     }
     return rows;
   }

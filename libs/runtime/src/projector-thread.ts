@@ -8,24 +8,40 @@ import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-stor
 import { allProjections } from '../../read-models/src/projections';
 import { ProjectionRunner } from '../../read-models/src/projector/projection-runner';
 import { PositionWaiters } from '../../read-models/src/projector/position-waiters';
+import { DIAMONDS_REACTOR } from '../../application/src/diamonds-reactor';
 import type { Logger } from '../../application/src/logger';
+import type { Catalog } from '../../domain/src';
+import { diamondsReactorFor, economyExecutor } from './command-side';
 
-type ThreadData = { role: 'coinstream-projector'; eventsFile: string; readModelsFile: string; logLevel: string; liveBatchIntervalMs: number };
+type ThreadData = {
+  role: 'coinstream-projector';
+  eventsFile: string;
+  readModelsFile: string;
+  logLevel: string;
+  liveBatchIntervalMs: number;
+  /** The diamonds reactor's creator model needs it (plain data: it crosses to the thread as a copy). */
+  catalog: Catalog;
+};
 type FromThread =
-  | { type: 'checkpoints'; checkpoints: Record<string, string | null> }
+  | { type: 'checkpoints'; checkpoints: Record<string, string | null>; reactor: string | null }
+  | { type: 'credited'; position: string }
   | { type: 'committed'; projection: string; position: string }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
 type ToThread = { type: 'appended' } | { type: 'stop' };
 
 /**
- * The projections of the embedded default on a second core: a worker thread with its own
- * connections reads events.db and is the only writer of read-models.db, while the main thread
- * serves HTTP and appends. It reports every committed batch, so read-your-writes waits on
- * messages, not on polling, and the main thread tells it when events were appended.
+ * The projections and the diamonds reactor of the embedded default on a second core: a worker
+ * thread with its own connections reads events.db and is the only writer of read-models.db, while
+ * the main thread serves HTTP and appends. The reactor appends its credits on the thread's own
+ * connection to events.db (SQLite lets one transaction write at a time; the expected revision of
+ * the creator stream keeps the credits exactly once, as with a reactor in another process). It
+ * reports every committed batch, so read-your-writes waits on messages, not on polling, and the
+ * main thread tells it when events were appended.
  */
 export class ProjectorThread {
   private readonly checkpoints = new Map<string, bigint | null>();
+  private credited: bigint | null = null;
   private readonly waiters = new PositionWaiters((position) => this.reached(position));
   private stopped: Promise<void> | null = null;
 
@@ -52,10 +68,13 @@ export class ProjectorThread {
       worker.on('message', (message: FromThread) => {
         if (message.type === 'checkpoints') {
           for (const [name, position] of Object.entries(message.checkpoints)) thread.advance(name, position === null ? null : BigInt(position));
+          if (message.reactor !== null) thread.creditedUpTo(BigInt(message.reactor));
           worker.off('exit', onExit);
           resolve(thread);
         } else if (message.type === 'committed') {
           thread.advance(message.projection, BigInt(message.position));
+        } else if (message.type === 'credited') {
+          thread.creditedUpTo(BigInt(message.position));
         } else if (message.type === 'failed') {
           reject(new Error(message.message));
         }
@@ -68,6 +87,11 @@ export class ProjectorThread {
     return this.waiters.wait(position, timeoutMs);
   }
 
+  /** The position up to which the thread's diamonds reactor credited every gift (null before its first batch on a new store). */
+  reactorCheckpoint(): bigint | null {
+    return this.credited;
+  }
+
   /** Lets the batch in flight commit, then ends the thread. */
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
@@ -75,6 +99,10 @@ export class ProjectorThread {
       this.worker.postMessage({ type: 'stop' } satisfies ToThread);
     }).then(() => this.logger.info({}, 'projector thread stopped'));
     return this.stopped;
+  }
+
+  private creditedUpTo(position: bigint): void {
+    if (this.credited === null || position > this.credited) this.credited = position;
   }
 
   /** Messages may overtake each other at start-up: a checkpoint only moves forward. */
@@ -99,11 +127,23 @@ async function runInThread(data: ThreadData): Promise<void> {
   const eventStore = SqliteEventStore.open({ file: data.eventsFile, logger });
   const readStore = SqliteReadStore.open({ file: data.readModelsFile });
   const runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, liveBatchIntervalMs: data.liveBatchIntervalMs });
+  // Its credits are committed on this thread's connection, which wakes the projections' subscription too.
+  const reactor = diamondsReactorFor({
+    eventStore,
+    readStore,
+    executor: economyExecutor(eventStore),
+    catalog: data.catalog,
+    logger,
+    batchIntervalMs: data.liveBatchIntervalMs,
+  });
   runner.committed$.subscribe((batch) => port.postMessage({ type: 'committed', projection: batch.projection, position: batch.position.toString() } satisfies FromThread));
+  reactor.credited$.subscribe((position) => port.postMessage({ type: 'credited', position: position.toString() } satisfies FromThread));
   port.on('message', (message: ToThread) => {
     if (message.type === 'appended') eventStore.notifyAppendedElsewhere();
     if (message.type === 'stop') {
       void (async () => {
+        // The reactor first: a credit it commits while the projections stop is projected at the next start.
+        await reactor.stop();
         await runner.stop();
         await Promise.allSettled([eventStore.close(), readStore.close()]);
         port.close();
@@ -111,12 +151,16 @@ async function runInThread(data: ThreadData): Promise<void> {
     }
   });
   try {
+    await readStore.init([{ name: DIAMONDS_REACTOR, collections: [] }]);
     await runner.start();
+    await reactor.start();
     const checkpoints: Record<string, string | null> = {};
     for (const projection of allProjections) checkpoints[projection.name] = (await readStore.checkpoint(projection.name))?.toString() ?? null;
-    port.postMessage({ type: 'checkpoints', checkpoints } satisfies FromThread);
+    const reactorCheckpoint = (await reactor.status()).checkpoint;
+    port.postMessage({ type: 'checkpoints', checkpoints, reactor: reactorCheckpoint?.toString() ?? null } satisfies FromThread);
   } catch (error) {
     port.postMessage({ type: 'failed', message: (error as Error).message } satisfies FromThread);
+    await Promise.allSettled([reactor.stop(), runner.stop()]);
     await Promise.allSettled([eventStore.close(), readStore.close()]);
     port.close();
   }
