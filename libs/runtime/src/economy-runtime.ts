@@ -10,9 +10,9 @@ import { allProjections } from '../../read-models/src/projections';
 import { ProjectionRunner } from '../../read-models/src/projector/projection-runner';
 import { type Catalog, creatorDecider, defaultCatalog, parseCatalog, paymentDecider, walletDecider } from '../../domain/src';
 import type { CommandExecutor } from '../../application/src/command-executor';
-import { DIAMONDS_REACTOR, type DiamondsReactor } from '../../application/src/diamonds-reactor';
+import { DIAMONDS_REACTOR, DiamondsReactor } from '../../application/src/diamonds-reactor';
 import type { Logger } from '../../application/src/logger';
-import { diamondsReactorFor, economyExecutor } from './command-side';
+import { economyExecutor } from './command-side';
 import { ProjectorThread } from './projector-thread';
 import { type AppConfig, ConfigError } from './config';
 
@@ -72,7 +72,7 @@ export class EconomyRuntime {
       // With a projector thread the reactor runs there too, next to the projections, off the
       // event loop that serves requests (bench/ANALYSIS.md); otherwise here.
       const reactor = runProjector && !projectorThread
-        ? diamondsReactorFor({ eventStore, readStore, executor, catalog, logger, batchIntervalMs: config.projectorBatchIntervalMs })
+        ? new DiamondsReactor({ eventStore, readStore, executor, creatorModel, logger, batchIntervalMs: config.projectorBatchIntervalMs })
         : null;
       const runtime = new EconomyRuntime(
         config, catalog, eventStore, readStore, executor, walletModel, creatorModel, paymentModel, runner, projectorThread, reactor, logger,

@@ -8,10 +8,10 @@ import { SqliteReadStore } from '../../read-models/src/embedded/sqlite-read-stor
 import { allProjections } from '../../read-models/src/projections';
 import { ProjectionRunner } from '../../read-models/src/projector/projection-runner';
 import { PositionWaiters } from '../../read-models/src/projector/position-waiters';
-import { DIAMONDS_REACTOR } from '../../application/src/diamonds-reactor';
+import { DIAMONDS_REACTOR, DiamondsReactor } from '../../application/src/diamonds-reactor';
 import type { Logger } from '../../application/src/logger';
-import type { Catalog } from '../../domain/src';
-import { diamondsReactorFor, economyExecutor } from './command-side';
+import { type Catalog, creatorDecider } from '../../domain/src';
+import { economyExecutor } from './command-side';
 
 type ThreadData = {
   role: 'coinstream-projector';
@@ -128,11 +128,11 @@ async function runInThread(data: ThreadData): Promise<void> {
   const readStore = SqliteReadStore.open({ file: data.readModelsFile });
   const runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger, liveBatchIntervalMs: data.liveBatchIntervalMs });
   // Its credits are committed on this thread's connection, which wakes the projections' subscription too.
-  const reactor = diamondsReactorFor({
+  const reactor = new DiamondsReactor({
     eventStore,
     readStore,
     executor: economyExecutor(eventStore),
-    catalog: data.catalog,
+    creatorModel: creatorDecider(data.catalog),
     logger,
     batchIntervalMs: data.liveBatchIntervalMs,
   });
