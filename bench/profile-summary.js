@@ -23,13 +23,20 @@ function profilesUnder(path) {
     .sort();
 }
 
-/** Microseconds of self time per node id, for samples taken between `from` and `to` seconds after the start. */
-function selfTimes(profile, { from = 0, to = Infinity } = {}) {
-  const self = new Map();
+/** Calls `visit(nodeId, micros, at)` for each sample, `at` being µs since the profile's start. */
+function forEachSample(profile, visit) {
   let at = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
+    visit(id, delta, at);
+  });
+}
+
+/** Microseconds of self time per node id, for samples taken between `from` and `to` seconds after the start. */
+function selfTimes(profile, { from = 0, to = Infinity } = {}) {
+  const self = new Map();
+  forEachSample(profile, (id, delta, at) => {
     if (at >= from * 1e6 && at < to * 1e6) self.set(id, (self.get(id) ?? 0) + delta);
   });
   return self;
@@ -39,10 +46,7 @@ function selfTimes(profile, { from = 0, to = Infinity } = {}) {
 function timeline(profile) {
   const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
   const seconds = [];
-  let at = 0;
-  profile.samples.forEach((id, i) => {
-    const delta = profile.timeDeltas[i] ?? 0;
-    at += delta;
+  forEachSample(profile, (id, delta, at) => {
     const second = Math.floor(at / 1e6);
     seconds[second] ??= { busy: 0, all: 0 };
     seconds[second].all += delta;
