@@ -34,7 +34,12 @@ export type ProjectionRunnerOptions = {
   maxAttempts?: number;
   /** First back-off delay; it doubles per attempt, capped at 5 s. Default 100. */
   retryBaseMs?: number;
-  /** Events per rebuild read batch. Default 5000. */
+  /**
+   * Events per rebuild read batch. Default 1000: a batch's events stay alive until every projection
+   * has projected them, and with 5000 a young-generation collection mid-batch copied the whole
+   * batch, so a million-event rebuild spent twice as long in them and 20 % more CPU in all
+   * (bench/ANALYSIS.md).
+   */
   rebuildBatchSize?: number;
   /**
    * A rebuild merges the ops of consecutive read batches per document and holds at most this many
@@ -108,7 +113,7 @@ export class ProjectionRunner {
     const interval = options.liveBatchIntervalMs ?? 0;
     if (!Number.isFinite(interval) || interval < 0) throw new RangeError('liveBatchIntervalMs must be a number >= 0');
     this.liveBatchIntervalMs = interval;
-    this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? 1000;
     this.rebuildHeldDocs = Math.max(1, options.rebuildHeldDocs ?? 150_000);
     const names = new Set(this.projections.map((p) => p.name));
     if (names.size !== this.projections.length) throw new RangeError('projection names must be unique');
