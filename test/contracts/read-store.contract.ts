@@ -88,6 +88,17 @@ export function readStoreContract(
       expect(await store.checkpoint(p.name)).toBe(2n);
     });
 
+    it('a batch creating hundreds of documents writes each one and still keeps those that exist', async () => {
+      const p = await freshProjection();
+      await store.applyBatch(p.name, [{ kind: 'insert', collection: p.other, id: 'd0137', doc: { v: 'kept' } }], 1n);
+      const ids = Array.from({ length: 203 }, (_, i) => `d${String(i).padStart(4, '0')}`);
+      const ops: DocOp[] = ids.map((id, i) => ({ kind: 'insert', collection: p.other, id, doc: { v: i } }));
+      expect(await store.applyBatch(p.name, ops, 2n)).toBe(true);
+      const stored = await store.find(p.other, { orderBy: [['_id', 'asc']], limit: 500 });
+      expect(stored.map((d) => d._id)).toEqual(ids);
+      expect(stored.map((d) => d.v)).toEqual(ids.map((id, i) => (id === 'd0137' ? 'kept' : i)));
+    });
+
     it('applies the ops of one batch in order: incs add up, last set wins, first setOnInsert wins', async () => {
       const p = await freshProjection();
       await store.applyBatch(

@@ -80,7 +80,8 @@ export interface ReadStore {
   applyBatch(projection: string, ops: readonly DocOp[], position: bigint, generation?: number): Promise<boolean>;
 
   /**
-   * applyBatch for ops already folded per document (doc-ops.ts DocOpMerger), same guarantees. A
+   * applyBatch for ops already folded per document (doc-ops.ts DocOpMerger: at most one merged op
+   * per document, which adapters may rely on to write them in any order), same guarantees. A
    * rebuild merges the ops of many read batches into one of these, so a document touched by many
    * events is read and written once per flush instead of once per batch.
    */
