@@ -111,23 +111,25 @@ export class EconomyRuntime {
   async projectionStatus(): Promise<Array<{ name: string; checkpoint: string | null; lag: string; parked?: number }>> {
     const head = await this.eventStore.headPosition();
     const rows: Array<{ name: string; checkpoint: string | null; lag: string; parked?: number }> = [];
+    /** The row of work this process does not run itself, from the checkpoint it reached. */
+    const reached = (name: string, checkpoint: GlobalPosition | null) => ({
+      name,
+      checkpoint: checkpoint?.toString() ?? null,
+      lag: (head - (checkpoint ?? 0n)).toString(),
+    });
     if (this.runner) {
       for (const s of await this.runner.status()) {
         rows.push({ name: s.projection, checkpoint: s.checkpoint?.toString() ?? null, lag: s.lag.toString(), parked: s.parked });
       }
     } else {
-      for (const projection of allProjections) {
-        const checkpoint = await this.readStore.checkpoint(projection.name);
-        rows.push({ name: projection.name, checkpoint: checkpoint?.toString() ?? null, lag: (head - (checkpoint ?? 0n)).toString() });
-      }
+      for (const projection of allProjections) rows.push(reached(projection.name, await this.readStore.checkpoint(projection.name)));
     }
     if (this.reactor) {
       const s = await this.reactor.status();
       rows.push({ name: s.name, checkpoint: s.checkpoint?.toString() ?? null, lag: s.lag.toString() });
     } else if (this.projectorThread) {
       // The reactor runs on the projector thread, which reports each of its batches.
-      const checkpoint = this.projectorThread.reactorCheckpoint();
-      rows.push({ name: DIAMONDS_REACTOR, checkpoint: checkpoint?.toString() ?? null, lag: (head - (checkpoint ?? 0n)).toString() });
+      rows.push(reached(DIAMONDS_REACTOR, this.projectorThread.reactorCheckpoint()));
     }
     return rows;
   }
