@@ -10,21 +10,30 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { AppendOutcome, batchTransaction, BatchOutcome, configureWriteConnection, QueuedAppend, summarize } from './append-writer';
+import type { SerializedEvent } from './event-rows';
 import { leadingWithin, type Settlement } from './group-commit-queue';
 import { closeWorker, startWorker } from './source-worker';
 import { toStoreUnavailable } from './sqlite-errors';
 
 type ThreadData = { role: 'coinstream-append-thread'; file: string; busyTimeoutMs: number; maxBatchEvents: number; walAutocheckpointPages: number };
-type CommitMessage = { type: 'commit'; id: number; items: readonly QueuedAppend[] };
+/**
+ * A batch of appends as it crosses to the thread: flat (`flattenAppends`), so the structured clone
+ * copies strings and numbers and no property names, and the thread builds no objects it did not ask
+ * for. `events` is the batch's event count, for the thread's batch limit.
+ */
+type CommitMessage = { type: 'commit'; id: number; events: number; appends: FlatAppends };
 type ToThread = CommitMessage | { type: 'close' };
+/** Per append: stream name, expected revision, event count, then per event: id, type, data, metadata. */
+type FlatAppends = Array<string | number | bigint>;
 /** A rejected append, as it crosses threads (a structured clone keeps no classes). */
 type RejectedAppend =
   | { kind: 'wrong_revision'; streamName: string; expected: ExpectedRevision; actual: StreamRevision | 'no_stream' }
   | { kind: 'duplicate_event_id'; eventId: string; streamName: string }
   | { kind: 'other'; message: string };
-type SettlementMessage = { ok: true; value: AppendResult } | { ok: false; error: RejectedAppend };
+/** Per append, two entries: its next expected revision and position, or null and why it was rejected. */
+type FlatSettlements = Array<bigint | null | RejectedAppend>;
 type FromThread =
-  | { type: 'committed'; id: number; settlements: SettlementMessage[]; written: number; acknowledged: number; transactions: 0 | 1 }
+  | { type: 'committed'; id: number; settlements: FlatSettlements; written: number; acknowledged: number; transactions: 0 | 1 }
   | { type: 'failed'; id: number; message: string };
 
 type Waiting = { resolve: (outcome: BatchOutcome) => void; reject: (error: unknown) => void };
@@ -76,7 +85,8 @@ export class AppendThread {
     return new Promise<BatchOutcome>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();
-      this.worker.postMessage({ type: 'commit', id, items } satisfies ToThread);
+      const events = items.reduce((sum, item) => sum + item.events.length, 0);
+      this.worker.postMessage({ type: 'commit', id, events, appends: flattenAppends(items) } satisfies ToThread);
     });
   }
 
@@ -96,14 +106,59 @@ export class AppendThread {
       return;
     }
     waiting.resolve({
-      settlements: message.settlements.map(
-        (s): Settlement<AppendResult> => (s.ok ? s : { ok: false, error: rejectionError(s.error) }),
-      ),
+      settlements: settlementsOf(message.settlements),
       written: message.written,
       acknowledged: message.acknowledged,
       transactions: message.transactions,
     });
   }
+}
+
+function flattenAppends(items: readonly QueuedAppend[]): FlatAppends {
+  const flat: FlatAppends = [];
+  for (const { streamName, expectedRevision, events } of items) {
+    flat.push(streamName, expectedRevision, events.length);
+    for (const e of events) flat.push(e.eventId, e.type, e.data, e.metadata);
+  }
+  return flat;
+}
+
+function appendsOf(flat: FlatAppends): QueuedAppend[] {
+  const items: QueuedAppend[] = [];
+  for (let at = 0; at < flat.length; ) {
+    const streamName = flat[at] as string;
+    const expectedRevision = flat[at + 1] as ExpectedRevision;
+    const count = flat[at + 2] as number;
+    at += 3;
+    const events: SerializedEvent[] = [];
+    for (let i = 0; i < count; i++, at += 4) {
+      events.push({ eventId: flat[at] as string, type: flat[at + 1] as string, data: flat[at + 2] as string, metadata: flat[at + 3] as string });
+    }
+    items.push({ streamName, expectedRevision, events });
+  }
+  return items;
+}
+
+function flattenSettlements(settlements: readonly Settlement<AppendResult>[]): FlatSettlements {
+  const flat: FlatSettlements = [];
+  for (const s of settlements) {
+    if (s.ok) flat.push(s.value.nextExpectedRevision, s.value.position);
+    else flat.push(null, rejectionMessage(s.error));
+  }
+  return flat;
+}
+
+function settlementsOf(flat: FlatSettlements): Settlement<AppendResult>[] {
+  const settlements: Settlement<AppendResult>[] = [];
+  for (let at = 0; at < flat.length; at += 2) {
+    const first = flat[at];
+    settlements.push(
+      first === null
+        ? { ok: false, error: rejectionError(flat[at + 1] as RejectedAppend) }
+        : { ok: true, value: { nextExpectedRevision: first as bigint, position: flat[at + 1] as bigint } },
+    );
+  }
+  return settlements;
 }
 
 function rejectionMessage(error: unknown): RejectedAppend {
@@ -161,7 +216,8 @@ function runInThread(data: ThreadData): void {
 
   function commitTogether(batch: readonly CommitMessage[]): FromThread[] {
     if (!commitBatch) return batch.map((m): FromThread => ({ type: 'failed', id: m.id, message: openFailure }));
-    const items = batch.flatMap((m) => m.items);
+    const appends = batch.map((m) => appendsOf(m.appends));
+    const items = appends.flat();
     let outcomes: AppendOutcome[];
     try {
       // IMMEDIATE takes the write lock first, so revision checks cannot race another process.
@@ -172,12 +228,13 @@ function runInThread(data: ThreadData): void {
     }
     let at = 0;
     return batch.map((m, i): FromThread => {
-      const { settlements, written, acknowledged, transactions } = summarize(outcomes.slice(at, at + m.items.length), i === 0 ? 1 : 0);
-      at += m.items.length;
+      const count = appends[i]!.length;
+      const { settlements, written, acknowledged, transactions } = summarize(outcomes.slice(at, at + count), i === 0 ? 1 : 0);
+      at += count;
       return {
         type: 'committed',
         id: m.id,
-        settlements: settlements.map((s): SettlementMessage => (s.ok ? s : { ok: false, error: rejectionMessage(s.error) })),
+        settlements: flattenSettlements(settlements),
         written,
         acknowledged,
         transactions,
@@ -196,7 +253,7 @@ function waitingMessages(port: MessagePort): ToThread[] {
 /** The commit messages at the head of the queue, up to maxEvents events (at least one message). */
 function takeCommits(queued: ToThread[], maxEvents: number): CommitMessage[] {
   // A close weighs more than any batch, so it ends one (the caller handles a close at the head).
-  const weigh = (message: ToThread) => (message.type === 'commit' ? message.items.reduce((sum, item) => sum + item.events.length, 0) : Infinity);
+  const weigh = (message: ToThread) => (message.type === 'commit' ? message.events : Infinity);
   return queued.splice(0, leadingWithin(queued, weigh, maxEvents).count) as CommitMessage[];
 }
 
