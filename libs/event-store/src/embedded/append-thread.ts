@@ -18,8 +18,9 @@ import { toStoreUnavailable } from './sqlite-errors';
 type ThreadData = { role: 'coinstream-append-thread'; file: string; busyTimeoutMs: number; maxBatchEvents: number; walAutocheckpointPages: number };
 /**
  * A batch of appends as it crosses to the thread: flat (`flattenAppends`), so the structured clone
- * copies strings and numbers and no property names, and the thread builds no objects it did not ask
- * for. `events` is the batch's event count, for the thread's batch limit.
+ * copies strings and numbers and no property names; the thread builds the append objects its
+ * writer needs from it (`appendsOf`). `events` is the batch's event count, for the thread's batch
+ * limit, which weighs messages before decoding them.
  */
 type CommitMessage = { type: 'commit'; id: number; events: number; appends: FlatAppends };
 type ToThread = CommitMessage | { type: 'close' };
