@@ -249,6 +249,30 @@ export function eventStoreContract(
         expect(page).toHaveLength(2);
       });
 
+      it('reads only the events of the types asked for, maxCount counting those', async () => {
+        const head = await store.headPosition();
+        // Types of this test alone: a shared server has other writers, whose events must not match.
+        const [gift, credit, other] = ['Gift', 'Credit', 'Other'].map((name) => `Contract${name}_${randomUUID().slice(0, 8)}`);
+        const wallet = uniqueStream('wallet');
+        const creator = uniqueStream('creator');
+        await store.appendToStream(wallet, [anEvent(gift), anEvent(other)], { expectedRevision: 'no_stream' });
+        await store.appendToStream(creator, [anEvent(credit)], { expectedRevision: 'no_stream' });
+        await store.appendToStream(wallet, [anEvent(other), anEvent(gift)], { expectedRevision: 1n });
+        await store.appendToStream(creator, [anEvent(credit), anEvent(other)], { expectedRevision: 0n });
+        const everything = (await readOwnAfter(store, head, new Set([wallet, creator]), 7)).events;
+        const wanted = everything.filter((event) => event.type === gift || event.type === credit);
+
+        const first = await store.readAll({ after: head, maxCount: 3, eventTypes: [gift, credit] });
+        const rest = await store.readAll({ after: first[2]!.position, maxCount: 3, eventTypes: [credit, gift] });
+
+        expect(wanted.map((event) => event.type)).toEqual([gift, credit, gift, credit]);
+        expect(first.map((event) => event.eventId)).toEqual(wanted.slice(0, 3).map((event) => event.eventId));
+        expect(first[1]).toEqual(wanted[1]);
+        expect(rest.map((event) => event.eventId)).toEqual([wanted[3]!.eventId]);
+        expect(await store.readAll({ after: head, eventTypes: [] })).toEqual([]);
+        expect(await store.readAll({ after: head, eventTypes: [`ContractNone_${randomUUID()}`] })).toEqual([]);
+      });
+
       it('moves the head position forward with every append', async () => {
         const before = await store.headPosition();
         const result = await store.appendToStream(uniqueStream('wallet'), [anEvent()], { expectedRevision: 'no_stream' });

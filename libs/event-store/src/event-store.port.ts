@@ -74,6 +74,12 @@ export type ReadAllOptions = {
   after?: GlobalPosition;
   /** At most this many events. Default 1000. */
   maxCount?: number;
+  /**
+   * Only events of these types (an empty list matches none); maxCount counts the matching ones.
+   * A replay that projects a few types reads and parses only those (a rebuild of one read model).
+   * An empty result says no matching event follows `after` as far as the log went when read.
+   */
+  eventTypes?: readonly string[];
 };
 
 export type SubscribeOptions = {

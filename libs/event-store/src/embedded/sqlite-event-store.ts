@@ -93,6 +93,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendBatch: ReturnType<typeof batchTransaction> | null;
   private readonly readStreamRows: Database.Statement<[string, bigint, number], EventRow>;
   private readonly readAllRows: Database.Statement<[bigint, number], EventRow>;
+  private readonly readAllOfTypesRows: Database.Statement<[bigint, string, number], EventRow>;
   private readonly tailRows: Database.Statement<[bigint, number], EventRow>;
   private readonly streamRevisionOf: Database.Statement<[string], bigint>;
   private readonly lastPosition: Database.Statement<[], bigint | null>;
@@ -122,6 +123,13 @@ export class SqliteEventStore implements EventStore {
       .safeIntegers(true);
     const readAllSql = `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`;
     this.readAllRows = scanDb.prepare<[bigint, number], EventRow>(readAllSql).raw(true).safeIntegers(true);
+    // The types come bound as one JSON array: one statement for any list, its set built once per read.
+    this.readAllOfTypesRows = scanDb
+      .prepare<[bigint, string, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+      )
+      .raw(true)
+      .safeIntegers(true);
     // Subscriptions mostly follow the head, whose pages the writer's cache holds: they read there.
     this.tailRows = db.prepare<[bigint, number], EventRow>(readAllSql).raw(true).safeIntegers(true);
     this.streamRevisionOf = db
@@ -201,7 +209,11 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = checkedPosition(options.after ?? 0n);
     const limit = checkedCount(options.maxCount ?? DEFAULT_READ_ALL_COUNT);
-    return this.guard('reading all events', () => this.readAllRows.all(after, limit).map(toRecordedEvent));
+    const types = options.eventTypes;
+    if (types === undefined) return this.guard('reading all events', () => this.readAllRows.all(after, limit).map(toRecordedEvent));
+    if (checkedEventTypes(types).length === 0) return [];
+    const typesJson = JSON.stringify(types);
+    return this.guard('reading all events of some types', () => this.readAllOfTypesRows.all(after, typesJson, limit).map(toRecordedEvent));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent[]> {
@@ -359,6 +371,11 @@ function assertExpectedRevision(expected: ExpectedRevision | undefined): void {
 function checkedCount(count: number): number {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`maxCount must be an integer >= 0, got ${count}`);
   return count;
+}
+
+function checkedEventTypes(types: readonly string[]): readonly string[] {
+  if (!Array.isArray(types) || !types.every((type) => typeof type === 'string')) throw new TypeError('eventTypes must be an array of strings');
+  return types;
 }
 
 function checkedPosition(position: GlobalPosition): GlobalPosition {

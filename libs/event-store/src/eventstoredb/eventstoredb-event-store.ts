@@ -163,13 +163,17 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * Reading $all from a position includes the event at that position, so a page asks for one
-   * more than needed and drops what is at or before `after`. System events are dropped here (the
-   * client's readAll has no server-side filter), so pages repeat until full or at the log's end.
+   * more than needed and drops what is at or before `after`. System events, and events not of
+   * `eventTypes`, are dropped here (the client's readAll has no server-side filter), so pages repeat
+   * until full or at the log's end.
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? 1000;
     const events: RecordedEvent[] = [];
     let after = options.after ?? 0n;
+    // Filtered here too: the client's readAll takes no event-type filter, so every event is read.
+    const types = options.eventTypes === undefined ? null : new Set(options.eventTypes);
+    if (types !== null && types.size === 0) return events;
     while (events.length < maxCount) {
       const want = maxCount - events.length + 1;
       const page = await this.collect(
@@ -180,7 +184,7 @@ export class EventStoreDbEventStore implements EventStore {
         const position = fromClientPosition(event.position);
         if (position <= after) continue;
         after = position;
-        if (isSystemEvent(event.streamId, event.type)) continue;
+        if (isSystemEvent(event.streamId, event.type) || (types !== null && !types.has(event.type))) continue;
         events.push(toRecordedEvent(event));
         if (events.length === maxCount) break;
       }
