@@ -213,6 +213,31 @@ describe('ProjectionRunner on the embedded stores', () => {
     expect((await runner.status()).every((s) => s.generation === 2 && s.checkpoint === appended.position)).toBe(true);
   });
 
+  it('rebuilds one projection from the events of its types alone, its checkpoint at the head all the same', async () => {
+    await appendSeeded(eventStore, seededEconomy(7, 700));
+    // The log ends with events the projection does not read.
+    const last = await eventStore.appendToStream('wallet-last', [topUp('last', 100, 'ffffffff-0000-4000-8000-000000000003')], { expectedRevision: 'no_stream' });
+    const creatorEarnings = allProjections.find((p) => p.name === 'creatorEarnings')!;
+    runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), rebuildBatchSize: 50 });
+    const readTypes = new Set<string>();
+    const readAll = eventStore.readAll.bind(eventStore);
+    eventStore.readAll = async (options) => {
+      const events = await readAll(options);
+      for (const event of events) readTypes.add(event.type);
+      return events;
+    };
+
+    const results = await runner.rebuild('creatorEarnings');
+
+    expect(results).toEqual([{ projection: 'creatorEarnings', generation: 2, checkpoint: last.position }]);
+    expect([...readTypes].filter((type) => !creatorEarnings.eventTypes!.includes(type))).toEqual([]);
+    expect(readTypes.has('DiamondsCredited')).toBe(true);
+    const all = await readAll({ maxCount: 100_000 });
+    expect(all.some((event) => !creatorEarnings.eventTypes!.includes(event.type))).toBe(true);
+    expect(await dumpReadModels(readStore, [creatorEarnings])).toEqual(foldAll(all, [creatorEarnings]));
+    expect((await runner.status()).find((s) => s.projection === 'creatorEarnings')).toMatchObject({ generation: 2, checkpoint: last.position, lag: 0n });
+  });
+
   /** One new document per wallet event (a ledger): a window of inserts only, nothing to merge. */
   const walletLedger: Projection = {
     name: 'walletLedger',
@@ -285,6 +310,8 @@ describe('ProjectionRunner on the embedded stores', () => {
       const poisoned = new Set([mergeFails.eventId, storeFails.eventId]);
       const badWrites: Projection = {
         ...walletsProjection,
+        // Its extra ops ride on events of any type, not only the wallets' ones.
+        eventTypes: undefined,
         project(event) {
           const ops = walletsProjection.project(event);
           const doc = (id: string, fields: object) => ({ kind: 'upsert' as const, collection: 'wallets', id, ...fields });
@@ -320,6 +347,8 @@ describe('ProjectionRunner on the embedded stores', () => {
       const storeFails = events[250]!;
       const badWrites: Projection = {
         ...walletsProjection,
+        // Its extra ops ride on events of any type, not only the wallets' ones.
+        eventTypes: undefined,
         project(event) {
           const ops = walletsProjection.project(event);
           const doc = (fields: object) => ({ kind: 'upsert' as const, collection: 'wallets', id: 'labelled', ...fields });

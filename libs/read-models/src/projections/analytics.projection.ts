@@ -68,6 +68,7 @@ export const analyticsProjection: Projection = {
     },
     { name: ECONOMY_TOTALS, indexes: [] },
   ],
+  eventTypes: ['CoinsPurchased', 'GiftSent', 'ItemPurchased', 'DiamondsCredited', 'DiamondsConverted'],
   project(event) {
     const domain = domainEventOf(event);
     if (!domain) return [];

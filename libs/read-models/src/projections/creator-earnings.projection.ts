@@ -74,6 +74,7 @@ export const creatorEarningsProjection: Projection = {
       ],
     },
   ],
+  eventTypes: ['CreatorRegistered', 'DiamondsCredited', 'DiamondsConverted'],
   project(event) {
     const domain = domainEventOf(event);
     if (!domain) return [];

@@ -4,4 +4,10 @@ import type { DocOp, ProjectionDefinition } from '../read-store.port';
 /** A read model as a pure function: one recorded event in, the document changes out. */
 export interface Projection extends ProjectionDefinition {
   project(event: RecordedEvent): DocOp[];
+  /**
+   * The event types project() turns into ops; it returns none for every other event. A rebuild
+   * reads only these (EventStore.readAll eventTypes), so it neither copies nor parses the rest.
+   * Absent: every event is read.
+   */
+  readonly eventTypes?: readonly string[];
 }

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../../event-store/src/event-store.port';
-import type { CoinstreamEvent } from '../../../domain/src/events';
+import { EVENT_TYPES, type CoinstreamEvent, type CoinstreamEventType } from '../../../domain/src/events';
 import { applyDocOp, type DocFields } from '../doc-ops';
 import { SqliteReadStore } from '../embedded/sqlite-read-store';
 import { allProjections } from './index';
@@ -49,6 +49,12 @@ const converted = (creatorId: string, diamonds: number, payout: number): Recorde
   recorded(`creator-${creatorId}`, {
     type: 'DiamondsConverted',
     data: { conversionId: 'cv', creatorId, diamonds, payout: { value: payout, currency: 'USD' }, rate: { diamonds: 2, payout: { value: 1, currency: 'USD' } }, convertedAt: '2024-03-04T00:00:00.000Z' },
+  });
+
+const paymentReceived = (userId: string): RecordedEvent =>
+  recorded(`payment-${userId}`, {
+    type: 'PaymentReceived',
+    data: { paymentId: 'p1', userId, packageId: 'pkg', region: 'US', channel: 'web', amount: { value: 100, currency: 'USD' }, receivedAt: '2024-03-01T00:00:00.000Z' },
   });
 
 /** Folds events through a projection into plain maps: the reference the store must match. */
@@ -142,6 +148,28 @@ describe('analytics projection', () => {
       payoutMinor_USD: 30,
     });
   });
+});
+
+describe('the event types each projection declares', () => {
+  // One of every type: a new event type does not compile until it has one here.
+  const oneOfEach: Record<CoinstreamEventType, RecordedEvent> = {
+    CoinsPurchased: purchase('ann', 10),
+    GiftSent: gift('ann', 'cara', 4),
+    ItemPurchased: item('ann', 3),
+    CreatorRegistered: registered('cara'),
+    DiamondsCredited: credited('cara', 'ann', 2),
+    DiamondsConverted: converted('cara', 2, 1),
+    PaymentReceived: paymentReceived('ann'),
+  };
+
+  it.each(allProjections.map((projection) => [projection.name, projection] as const))(
+    '%s declares exactly the types it projects, so a rebuild reading only those misses nothing',
+    (_, projection) => {
+      const projected = EVENT_TYPES.filter((type) => projection.project(oneOfEach[type]).length > 0);
+      expect(projection.eventTypes).toBeDefined();
+      expect([...projection.eventTypes!].sort()).toEqual([...projected].sort());
+    },
+  );
 });
 
 describe('all projections through the SQLite store', () => {

@@ -19,6 +19,7 @@ function walletOp(event: RecordedEvent, userId: string, purchased: number, spent
 export const walletsProjection: Projection = {
   name: 'wallets',
   collections: [{ name: WALLETS, indexes: [] }],
+  eventTypes: ['CoinsPurchased', 'GiftSent', 'ItemPurchased'],
   project(event) {
     const domain = domainEventOf(event);
     if (!domain) return [];

@@ -187,6 +187,10 @@ export class ProjectionRunner {
     const startedAt = Date.now();
     let position = 0n;
     let replayed = 0;
+    // Only the events some target projects are read, when every target says which they are.
+    const eventTypes = targets.every((projection) => projection.eventTypes !== undefined)
+      ? [...new Set(targets.flatMap((projection) => projection.eventTypes!))]
+      : undefined;
     // Only this rebuild writes the fresh generations, so a document it has not written yet is
     // merged as one to create (DocOpMerger storeEmpty).
     const windows = targets.map((projection) => ({
@@ -274,8 +278,15 @@ export class ProjectionRunner {
       }
     };
     const pump = async (): Promise<boolean> => {
-      const events = await this.eventStore.readAll({ after: position, maxCount: this.rebuildBatchSize });
-      if (events.length === 0) return false;
+      // A read of some types says nothing of the others: what it scanned is known from the head
+      // taken before it. A read short of a full batch scanned up to that head at least.
+      const headBefore = eventTypes ? await this.eventStore.headPosition() : 0n;
+      const events = await this.eventStore.readAll({ after: position, maxCount: this.rebuildBatchSize, ...(eventTypes ? { eventTypes } : {}) });
+      const scanned = events.length < this.rebuildBatchSize && headBefore > position ? headBefore : position;
+      if (events.length === 0) {
+        position = scanned;
+        return false;
+      }
       for (const window of windows) {
         if (window.poisoned) continue;
         try {
@@ -290,7 +301,8 @@ export class ProjectionRunner {
           window.poisoned = true;
         }
       }
-      position = events[events.length - 1]!.position;
+      const last = events[events.length - 1]!.position;
+      position = last > scanned ? last : scanned;
       replayed += events.length;
       // A window of inserts only (one new document per event, as wallet transactions) gains nothing
       // by waiting: it is written now, and the memory bound goes to the windows that do merge.
