@@ -155,7 +155,7 @@ async function pollUntil(reached: () => Promise<boolean>, timeoutMs: number): Pr
 }
 
 /** The embedded storage's two files in DATA_DIR. */
-function embeddedFiles(dataDir: string): { eventsFile: string; readModelsFile: string } {
+export function embeddedFiles(dataDir: string): { eventsFile: string; readModelsFile: string } {
   return { eventsFile: join(dataDir, 'events.db'), readModelsFile: join(dataDir, 'read-models.db') };
 }
 
