@@ -73,8 +73,9 @@ export async function rebuildOnThreads(options: ThreadedRebuildOptions): Promise
       readModelsFile: options.readModelsFile,
       logLevel: options.logLevel,
       group,
-      // The one-thread default, shared: each connection's cache is per thread (bench/ANALYSIS.md).
-      pageCacheMiB: 32 / groups.length,
+      // A quarter of the one-thread default each: on the million-event bench, 8 MiB per thread was
+      // as fast as 16 (three alternating pairs) and peaked 20 MB lower (bench/ANALYSIS.md).
+      pageCacheMiB: 8,
     };
     const worker = startWorker(join(__dirname, `rebuild-threads${extname(__filename)}`), data);
     workers.push(worker);
