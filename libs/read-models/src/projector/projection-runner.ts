@@ -279,10 +279,11 @@ export class ProjectionRunner {
     };
     const pump = async (): Promise<boolean> => {
       // A read of some types says nothing of the others: what it scanned is known from the head
-      // taken before it. A read short of a full batch scanned up to that head at least.
-      const headBefore = eventTypes ? await this.eventStore.headPosition() : 0n;
+      // taken before it. A read short of a full batch scanned up to that head at least. The same
+      // head is the progress report's.
+      const headBefore = eventTypes || options.onProgress ? await this.eventStore.headPosition() : 0n;
       const events = await this.eventStore.readAll({ after: position, maxCount: this.rebuildBatchSize, ...(eventTypes ? { eventTypes } : {}) });
-      const scanned = events.length < this.rebuildBatchSize && headBefore > position ? headBefore : position;
+      const scanned = eventTypes && events.length < this.rebuildBatchSize && headBefore > position ? headBefore : position;
       if (events.length === 0) {
         position = scanned;
         return false;
@@ -314,7 +315,8 @@ export class ProjectionRunner {
       // timers, signals and I/O of this process run between batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (options.onProgress) {
-        const head = await this.eventStore.headPosition();
+        // Events appended since the head was read may be in this batch already.
+        const head = headBefore > position ? headBefore : position;
         const eventsPerSecond = Math.round((replayed * 1000) / Math.max(1, Date.now() - startedAt));
         for (const projection of targets) options.onProgress({ projection: projection.name, position, head, eventsPerSecond });
       }
