@@ -9,7 +9,7 @@ import { keepRebuildHeapNearLive } from '../../../libs/runtime/src/rebuild-heap'
 import { rebuildOnThreads, REBUILD_THREAD_GROUPS } from '../../../libs/runtime/src/rebuild-threads';
 import { SqliteReadStore } from '../../../libs/read-models/src/embedded/sqlite-read-store';
 import { allProjections } from '../../../libs/read-models/src/projections';
-import { ProjectionRunner } from '../../../libs/read-models/src/projector/projection-runner';
+import { ProjectionRunner, type RebuildResult } from '../../../libs/read-models/src/projector/projection-runner';
 import { Progress } from './progress';
 
 const USAGE = `Coinstream operator and auditor tools.
@@ -118,7 +118,7 @@ async function run(args: Args, config: AppConfig): Promise<number> {
         const results = await runner.rebuild(target, {
           onProgress: (p) => progress.update(Number(p.position), Number(p.head), `${p.eventsPerSecond} events/s`),
         });
-        progress.finish(`rebuild: switched ${results.map((r) => `${r.projection} to generation ${r.generation}`).join(', ')}`);
+        progress.finish(switchedOver(results));
         return 0;
       });
     }
@@ -153,6 +153,11 @@ async function run(args: Args, config: AppConfig): Promise<number> {
   }
 }
 
+/** The last line of a rebuild, on one thread or several. */
+function switchedOver(results: readonly RebuildResult[]): string {
+  return `rebuild: switched ${results.map((r) => `${r.projection} to generation ${r.generation}`).join(', ')}`;
+}
+
 /** `rebuild all` on the embedded storage: the threads' projections advance apart, the bar shows the one behind. */
 async function rebuildAllOnThreads(dataDir: string): Promise<number> {
   const progress = new Progress('rebuild all');
@@ -166,7 +171,7 @@ async function rebuildAllOnThreads(dataDir: string): Promise<number> {
       progress.update(Number(behind), Number(p.head), `${REBUILD_THREAD_GROUPS.length} threads`);
     },
   });
-  progress.finish(`rebuild: switched ${results.map((r) => `${r.projection} to generation ${r.generation}`).join(', ')}`);
+  progress.finish(switchedOver(results));
   return 0;
 }
 
