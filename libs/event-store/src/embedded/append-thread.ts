@@ -86,8 +86,8 @@ export class AppendThread {
     return new Promise<BatchOutcome>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();
-      const events = items.reduce((sum, item) => sum + item.events.length, 0);
-      this.worker.postMessage({ type: 'commit', id, events, appends: flattenAppends(items) } satisfies ToThread);
+      const { appends, events } = flattenAppends(items);
+      this.worker.postMessage({ type: 'commit', id, events, appends } satisfies ToThread);
     });
   }
 
@@ -115,13 +115,16 @@ export class AppendThread {
   }
 }
 
-function flattenAppends(items: readonly QueuedAppend[]): FlatAppends {
-  const flat: FlatAppends = [];
+/** The batch as it crosses to the thread, and its event count, in one walk. */
+function flattenAppends(items: readonly QueuedAppend[]): { appends: FlatAppends; events: number } {
+  const appends: FlatAppends = [];
+  let count = 0;
   for (const { streamName, expectedRevision, events } of items) {
-    flat.push(streamName, expectedRevision, events.length);
-    for (const e of events) flat.push(e.eventId, e.type, e.data, e.metadata);
+    appends.push(streamName, expectedRevision, events.length);
+    for (const e of events) appends.push(e.eventId, e.type, e.data, e.metadata);
+    count += events.length;
   }
-  return flat;
+  return { appends, events: count };
 }
 
 function appendsOf(flat: FlatAppends): QueuedAppend[] {
