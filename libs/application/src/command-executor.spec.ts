@@ -26,6 +26,13 @@ const request = (command: WalletCommand, extra: { idempotencyKey?: string; reque
   ...extra,
 });
 
+/** The same on another user's wallet. */
+const on = (userId: string, command: WalletCommand, idempotencyKey?: string) => ({
+  ...request(command, { idempotencyKey }),
+  streamName: walletStream(userId),
+  actorId: userId,
+});
+
 describe('CommandExecutor', () => {
   let store: SqliteEventStore;
   beforeEach(() => {
@@ -148,6 +155,59 @@ describe('CommandExecutor', () => {
       IdempotencyKeyReusedError,
     );
     expect(await store.streamRevision(walletStream('alice'))).toBe(2n);
+  });
+
+  it('bounds the idempotency keys its cache holds: least recently used streams leave, and their keys are read back with them', async () => {
+    const executor = new CommandExecutor(store, { cachedKeys: 3 });
+    await executor.execute(request(purchase('alice', 'p1'), { idempotencyKey: 'a1' }));
+    const aliceLatest = await executor.execute(request(gift('alice', 'g1'), { idempotencyKey: 'a2' }));
+    await executor.execute(on('bob', purchase('bob', 'p2'), 'b1'));
+    // The fourth key: alice, used least recently, leaves the cache (and her keys stop counting); bob, in use, stays.
+    await executor.execute(on('bob', gift('bob', 'g2'), 'b2'));
+    await executor.execute(on('carol', purchase('carol', 'p3'), 'c1'));
+    const reads = jest.spyOn(store, 'readStream');
+
+    // Bob's third key makes four again: carol leaves, bob stays cached.
+    await executor.execute(on('bob', gift('bob', 'g3'), 'b3'));
+    expect(reads).not.toHaveBeenCalled();
+    // Cached, alice's latest key would be answered from memory; she left: her stream is read back
+    // whole (her keys with it), then the key's answer from it.
+    const replay = await executor.execute(request(gift('alice', 'g1-again'), { idempotencyKey: 'a2' }));
+    expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('alice'), walletStream('alice')]);
+    expect(replay).toEqual({ ...aliceLatest, kind: 'replayed' });
+    expect(await store.streamRevision(walletStream('alice'))).toBe(1n);
+    // Loading alice's two keys took the cache over the bound again: bob left.
+    await executor.execute(on('bob', gift('bob', 'g4'), 'b4'));
+    expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('alice'), walletStream('alice'), walletStream('bob')]);
+  });
+
+  it('counts the keys a stream brings when it is loaded once, and each key its commands add as it comes', async () => {
+    const writer = new CommandExecutor(store);
+    await writer.execute(request(purchase('alice', 'p1'), { idempotencyKey: 'a1' }));
+    await writer.execute(request(gift('alice', 'g1'), { idempotencyKey: 'a2' }));
+    const executor = new CommandExecutor(store, { cachedKeys: 3 });
+    await executor.execute(request(gift('alice', 'g2')));
+    await executor.execute(on('bob', purchase('bob', 'p2')));
+    const reads = jest.spyOn(store, 'readStream');
+
+    // Alice's two keys and none of bob's: both stay.
+    await executor.execute(request(gift('alice', 'g3')));
+    expect(reads).not.toHaveBeenCalled();
+    await executor.execute(on('bob', gift('bob', 'g4'), 'b1'));
+    // The fourth key, added by a command and not by a load: alice leaves.
+    await executor.execute(on('bob', gift('bob', 'g5'), 'b2'));
+    expect(reads).not.toHaveBeenCalled();
+    await executor.execute(request(gift('alice', 'g6')));
+    expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('alice')]);
+  });
+
+  it('keeps a stream that alone holds more keys than the bound while it is the one in use', async () => {
+    const executor = new CommandExecutor(store, { cachedKeys: 1 });
+    await executor.execute(request(purchase('alice', 'p1'), { idempotencyKey: 'a1' }));
+    const reads = jest.spyOn(store, 'readStream');
+    for (const n of [2, 3, 4]) await executor.execute(request(gift('alice', `g${n}`), { idempotencyKey: `a${n}` }));
+    expect(reads).not.toHaveBeenCalled();
+    expect(await store.streamRevision(walletStream('alice'))).toBe(3n);
   });
 
   it('replays every event of a command that appended several, read back from the stream', async () => {

@@ -65,6 +65,14 @@ export type CommandExecutorOptions = {
   maxAttempts?: number;
   /** Streams whose folded state stays in memory (least recently used ones leave first). */
   cacheSize?: number;
+  /**
+   * Idempotency keys the cached streams may hold in all (a stream keeps every key it has seen, so
+   * a busy one's grow with its commands; about 180 bytes each): past it, least recently used
+   * streams leave the cache too. A stream that left is read back whole on its next command, its
+   * keys with it, so no key is ever forgotten: the price of a bound below what the streams in use
+   * hold is those reads.
+   */
+  cachedKeys?: number;
   /** Turns a stored event into the current shape (old schema versions stay readable). */
   upcast?: (event: RecordedEvent) => { type: string; data: unknown };
 };
@@ -79,6 +87,9 @@ export class CommandExecutor {
   private readonly locks = new KeyedMutex();
   private readonly maxAttempts: number;
   private readonly cacheSize: number;
+  private readonly cachedKeysLimit: number;
+  /** Keys held by the streams in `cache` (a stream that left it keeps its own, uncounted). */
+  private cachedKeys = 0;
   private readonly upcast: (event: RecordedEvent) => { type: string; data: unknown };
 
   constructor(
@@ -87,6 +98,7 @@ export class CommandExecutor {
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.cacheSize = options.cacheSize ?? 50_000;
+    this.cachedKeysLimit = options.cachedKeys ?? 500_000;
     this.upcast = options.upcast ?? ((e) => ({ type: e.type, data: e.data }));
   }
 
@@ -179,14 +191,14 @@ export class CommandExecutor {
         loaded.position = result.position;
         if (request.idempotencyKey !== undefined) {
           const first = result.nextExpectedRevision - BigInt(events.length - 1);
-          loaded.keys.set(request.idempotencyKey, { first, last: result.nextExpectedRevision });
+          this.addKey(streamName, loaded, request.idempotencyKey, { first, last: result.nextExpectedRevision });
           const replay: Replay<S, E> = { requestHash: request.requestHash, events, stateAfter: state, position: result.position, revision: result.nextExpectedRevision };
           loaded.lastReplay = { key: request.idempotencyKey, replay };
         }
         return { kind: 'appended', events, state, position: result.position, revision: result.nextExpectedRevision };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) {
-          this.cache.delete(streamName);
+          this.evict(streamName);
           throw error;
         }
         // Another process wrote the stream: catch up and decide again, a bounded number of times.
@@ -211,11 +223,36 @@ export class CommandExecutor {
     const loaded: LoadedStream<S> = { state: model.initialState(), revision: null, position: null, keys: new Map(), lastReplay: null };
     await this.catchUp(streamName, model, loaded);
     this.cache.set(streamName, loaded as LoadedStream<unknown>);
-    if (this.cache.size > this.cacheSize) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
+    this.cachedKeys += loaded.keys.size;
+    this.trimCache(streamName);
     return { loaded, fresh: true };
+  }
+
+  /** Remembers where a new key's events are; counted if the stream is (still) the cached one. */
+  private addKey(streamName: string, loaded: LoadedStream<unknown>, key: string, record: KeyRecord): void {
+    loaded.keys.set(key, record);
+    if (this.cache.get(streamName) === loaded) {
+      this.cachedKeys += 1;
+      this.trimCache(streamName);
+    }
+  }
+
+  /**
+   * Least recently used streams leave until both bounds hold, but never `keep` (the stream being
+   * worked on, which may exceed the key bound alone: it leaves once another stream is used).
+   */
+  private trimCache(keep: string): void {
+    for (const [oldest] of this.cache) {
+      if (this.cache.size <= this.cacheSize && this.cachedKeys <= this.cachedKeysLimit) return;
+      if (oldest !== keep) this.evict(oldest);
+    }
+  }
+
+  private evict(streamName: string): void {
+    const loaded = this.cache.get(streamName);
+    if (loaded === undefined) return;
+    this.cache.delete(streamName);
+    this.cachedKeys -= loaded.keys.size;
   }
 
   /** Folds the events written after the cached revision (by other processes) into the cache. */
@@ -237,7 +274,7 @@ export class CommandExecutor {
         const record = loaded.keys.get(key);
         // A command's events share one key and follow each other: the record spans all of them.
         if (record && record.last === recorded.revision - 1n) record.last = recorded.revision;
-        else if (!record) loaded.keys.set(key, { first: recorded.revision, last: recorded.revision });
+        else if (!record) this.addKey(streamName, loaded as LoadedStream<unknown>, key, { first: recorded.revision, last: recorded.revision });
       }
     }
     return true;
