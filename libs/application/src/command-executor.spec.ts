@@ -193,11 +193,14 @@ describe('CommandExecutor', () => {
     // Alice's two keys and none of bob's: both stay.
     await executor.execute(request(gift('alice', 'g3')));
     expect(reads).not.toHaveBeenCalled();
+    await executor.execute(on('carol', purchase('carol', 'p3')));
+    reads.mockClear();
     await executor.execute(on('bob', gift('bob', 'g4'), 'b1'));
-    // The fourth key, added by a command and not by a load: alice leaves.
+    // The fourth key, added by a command and not by a load: alice leaves, and only she.
     await executor.execute(on('bob', gift('bob', 'g5'), 'b2'));
+    await executor.execute(on('carol', gift('carol', 'g6')));
     expect(reads).not.toHaveBeenCalled();
-    await executor.execute(request(gift('alice', 'g6')));
+    await executor.execute(request(gift('alice', 'g7')));
     expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('alice')]);
   });
 

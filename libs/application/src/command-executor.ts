@@ -242,10 +242,15 @@ export class CommandExecutor {
    * worked on, which may exceed the key bound alone: it leaves once another stream is used).
    */
   private trimCache(keep: string): void {
-    for (const [oldest] of this.cache) {
-      if (this.cache.size <= this.cacheSize && this.cachedKeys <= this.cachedKeysLimit) return;
+    if (!this.overBounds()) return;
+    for (const oldest of this.cache.keys()) {
       if (oldest !== keep) this.evict(oldest);
+      if (!this.overBounds()) return;
     }
+  }
+
+  private overBounds(): boolean {
+    return this.cache.size > this.cacheSize || this.cachedKeys > this.cachedKeysLimit;
   }
 
   private evict(streamName: string): void {
