@@ -204,13 +204,46 @@ describe('CommandExecutor', () => {
     expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('alice')]);
   });
 
-  it('keeps a stream that alone holds more keys than the bound while it is the one in use', async () => {
-    const executor = new CommandExecutor(store, { cachedKeys: 1 });
+  it('does not keep a stream that alone holds more keys than the bound, and keeps the others for it', async () => {
+    const executor = new CommandExecutor(store, { cachedKeys: 2 });
+    await executor.execute(on('bob', purchase('bob', 'p2'), 'b1'));
     await executor.execute(request(purchase('alice', 'p1'), { idempotencyKey: 'a1' }));
     const reads = jest.spyOn(store, 'readStream');
-    for (const n of [2, 3, 4]) await executor.execute(request(gift('alice', `g${n}`), { idempotencyKey: `a${n}` }));
+
+    // Alice's second key makes three: bob, used least recently, leaves.
+    await executor.execute(request(gift('alice', 'g1'), { idempotencyKey: 'a2' }));
     expect(reads).not.toHaveBeenCalled();
+    // Her third key is more than the bound alone: she leaves, and only she.
+    await executor.execute(request(gift('alice', 'g2'), { idempotencyKey: 'a3' }));
+    await executor.execute(on('carol', purchase('carol', 'p3')));
+    await executor.execute(on('carol', gift('carol', 'g3')));
+    await executor.execute(request(gift('alice', 'g4')));
+    await executor.execute(on('carol', gift('carol', 'g5')));
+    // Carol was read once, when first used; alice on each of her commands; she holds all her keys then.
+    expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('carol'), walletStream('alice')]);
+    const replay = await executor.execute(request(gift('alice', 'g1-again'), { idempotencyKey: 'a2' }));
+    expect(replay.kind).toBe('replayed');
     expect(await store.streamRevision(walletStream('alice'))).toBe(3n);
+  });
+
+  it('keeps the stream whose command adds the key, even when others were used while it appended', async () => {
+    const executor = new CommandExecutor(store, { cachedKeys: 2 });
+    await executor.execute(on('bob', purchase('bob', 'p2'), 'b1'));
+    await executor.execute(request(purchase('alice', 'p1'), { idempotencyKey: 'a1' }));
+    await executor.execute(on('carol', purchase('carol', 'p3')));
+    const reads = jest.spyOn(store, 'readStream');
+
+    // Alice's command starts first, so by the time her third key lands bob and carol were used after her.
+    await Promise.all([
+      executor.execute(request(gift('alice', 'g1'), { idempotencyKey: 'a2' })),
+      executor.execute(on('bob', gift('bob', 'g2'))),
+      executor.execute(on('carol', gift('carol', 'g3'))),
+    ]);
+    await executor.execute(request(gift('alice', 'g4')));
+    await executor.execute(on('carol', gift('carol', 'g5')));
+    expect(reads).not.toHaveBeenCalled();
+    await executor.execute(on('bob', gift('bob', 'g6')));
+    expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('bob')]);
   });
 
   it('replays every event of a command that appended several, read back from the stream', async () => {

@@ -68,9 +68,9 @@ export type CommandExecutorOptions = {
   /**
    * Idempotency keys the cached streams may hold in all (a stream keeps every key it has seen, so
    * a busy one's grow with its commands; about 180 bytes each): past it, least recently used
-   * streams leave the cache too. A stream that left is read back whole on its next command, its
-   * keys with it, so no key is ever forgotten: the price of a bound below what the streams in use
-   * hold is those reads.
+   * streams leave the cache too (and a stream holding more than the bound alone is not kept). A
+   * stream that left is read back whole on its next command, its keys with it, so no key is ever
+   * forgotten: the price of a bound below what the streams in use hold is those reads.
    */
   cachedKeys?: number;
   /** Turns a stored event into the current shape (old schema versions stay readable). */
@@ -238,11 +238,18 @@ export class CommandExecutor {
   }
 
   /**
-   * Least recently used streams leave until both bounds hold, but never `keep` (the stream being
-   * worked on, which may exceed the key bound alone: it leaves once another stream is used).
+   * Least recently used streams leave until both bounds hold, but not `keep` (the stream being
+   * worked on), unless it alone holds more keys than the bound: then it leaves, and only it, to be
+   * read back on each command. Keeping it would push every other stream out on each of its
+   * commands, and its reload out again on each of theirs.
    */
   private trimCache(keep: string): void {
     if (!this.overBounds()) return;
+    const kept = this.cache.get(keep);
+    if (kept !== undefined && kept.keys.size > this.cachedKeysLimit) {
+      this.evict(keep);
+      if (!this.overBounds()) return;
+    }
     for (const oldest of this.cache.keys()) {
       if (oldest !== keep) this.evict(oldest);
       if (!this.overBounds()) return;
