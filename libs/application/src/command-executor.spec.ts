@@ -139,6 +139,18 @@ describe('CommandExecutor', () => {
     expect(await store.streamRevision(walletStream('alice'))).toBe(1n);
   });
 
+  it("replays a key whose events open the stream (revision 0), from the cache and from a new process", async () => {
+    const executor = new CommandExecutor(store);
+    const original = await executor.execute(request(purchase('alice', 'p1'), { idempotencyKey: 'k0', requestHash: 'h' }));
+    const again = await executor.execute(request(purchase('alice', 'p1'), { idempotencyKey: 'k0', requestHash: 'h' }));
+    const restarted = await new CommandExecutor(store).execute(request(purchase('alice', 'p1'), { idempotencyKey: 'k0', requestHash: 'h' }));
+
+    expect(original.revision).toBe(0n);
+    expect(again).toEqual({ ...original, kind: 'replayed' });
+    expect(restarted).toEqual({ ...original, kind: 'replayed' });
+    expect(await store.streamRevision(walletStream('alice'))).toBe(0n);
+  });
+
   it('keeps only where a key is in the stream: an older key is answered from the stream with the state right after its first run', async () => {
     const executor = new CommandExecutor(store);
     await executor.execute(request(purchase('alice', 'p1')));
