@@ -9,6 +9,7 @@ import { WrongExpectedRevisionError } from '../../event-store/src/event-store.po
 import { SCHEMA_VERSION } from '../../domain/src/events';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './errors';
 import { eventIdsFor } from './event-ids';
+import { isoNow } from './iso-clock';
 import { KeyedMutex } from './keyed-mutex';
 
 /** The pure model of one stream: Emmett-style decider. */
@@ -175,7 +176,7 @@ export class CommandExecutor {
 
       const ids = request.eventIds?.(events) ?? eventIdsFor(streamName, request.idempotencyKey, events.length);
       if (ids.length !== events.length) throw new RangeError(`${ids.length} event ids for ${events.length} events`);
-      const occurredAt = new Date().toISOString();
+      const occurredAt = isoNow();
       const causations = request.causations?.(events);
       const metadata = causations ? null : metadataOf(request, occurredAt);
       try {

@@ -3,6 +3,7 @@ export * from './command-executor';
 export * from './diamonds-reactor';
 export * from './errors';
 export * from './event-ids';
+export * from './iso-clock';
 export * from './logger';
 export * from './auth/jwt';
 export * from './auth/webhook-signature';

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isoNow } from '../../../../libs/application/src/iso-clock';
 
 /** Who asks and why: copied into every event's metadata. */
 export type CommandContext = {
@@ -13,4 +14,5 @@ export function commandContext(request: FastifyRequest, actorId: string, idempot
   return { actorId, correlationId, causationId: correlationId, ...(idempotencyKey !== undefined && { idempotencyKey }) };
 }
 
-export const nowIso = (): string => new Date().toISOString();
+/** The time a command is decided at (shared within a millisecond: see isoNow). */
+export const nowIso = isoNow;
