@@ -13,6 +13,11 @@ describe('configuration is validated at start-up', () => {
     expect(config.storage.kind).toBe('embedded');
     expect(config.secretsGenerated).toBe(false);
     expect(config.projectorBatchIntervalMs).toBe(50);
+    expect(config.commandCache).toEqual({ streams: 50_000, keys: 1_000_000 });
+    expect(loadConfig({ ...secrets, DATA_DIR: dataDir(), COMMAND_CACHE_STREAMS: '500', COMMAND_CACHE_KEYS: '20000' }).commandCache).toEqual({
+      streams: 500,
+      keys: 20_000,
+    });
     expect(loadConfig({ ...secrets, DATA_DIR: dataDir(), PROJECTOR_BATCH_INTERVAL_MS: '0' }).projectorBatchIntervalMs).toBe(0);
   });
 
@@ -31,6 +36,8 @@ describe('configuration is validated at start-up', () => {
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 characters long.'],
     [{ RUN_PROJECTOR: 'maybe' }, 'RUN_PROJECTOR must be true or false, got "maybe".'],
     [{ PROJECTOR_BATCH_INTERVAL_MS: '5000' }, 'PROJECTOR_BATCH_INTERVAL_MS must be a whole number from 0 to 1000, got "5000".'],
+    [{ COMMAND_CACHE_STREAMS: '0' }, 'COMMAND_CACHE_STREAMS must be a whole number from 1 to 10000000, got "0".'],
+    [{ COMMAND_CACHE_KEYS: '1e6' }, 'COMMAND_CACHE_KEYS must be a whole number from 1 to 1000000000, got "1e6".'],
   ])('stops with one clear sentence for %j', (bad, sentence) => {
     expect(() => loadConfig({ ...secrets, DATA_DIR: dataDir(), ...bad })).toThrow(new ConfigError(sentence));
   });

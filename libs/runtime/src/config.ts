@@ -25,6 +25,11 @@ export type AppConfig = {
    * a busy read model is written, and a creator credited, once per interval instead of once per commit.
    */
   projectorBatchIntervalMs: number;
+  /**
+   * What the command side keeps in memory: the folded state of at most `streams` streams, holding
+   * at most `keys` idempotency keys in all (least recently used streams leave first).
+   */
+  commandCache: { streams: number; keys: number };
   webhookToleranceSeconds: number;
   rateLimitPerMinute: number;
   readYourWritesTimeoutMs: number;
@@ -78,6 +83,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     catalogFile: text(env, 'CATALOG_FILE') ?? null,
     runProjector: boolean(env, 'RUN_PROJECTOR', true),
     projectorBatchIntervalMs: integer(env, 'PROJECTOR_BATCH_INTERVAL_MS', 50, 0, 1_000),
+    commandCache: {
+      streams: integer(env, 'COMMAND_CACHE_STREAMS', 50_000, 1, 10_000_000),
+      keys: integer(env, 'COMMAND_CACHE_KEYS', 1_000_000, 1, 1_000_000_000),
+    },
     webhookToleranceSeconds: 300,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 60_000, 1, 10_000_000),
     readYourWritesTimeoutMs: 5_000,

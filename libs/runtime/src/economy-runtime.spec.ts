@@ -32,6 +32,40 @@ describe('the catalog is validated at start-up', () => {
   });
 });
 
+describe('the command side', () => {
+  it('keeps in memory what COMMAND_CACHE_STREAMS and COMMAND_CACHE_KEYS allow', async () => {
+    const config = loadConfig({ ...secrets, DATA_DIR: mkdtempSync(join(tmpdir(), 'coinstream-rt-cache-')), COMMAND_CACHE_STREAMS: '1', COMMAND_CACHE_KEYS: '2' });
+    const runtime = await EconomyRuntime.open(config, silentLogger, { runProjector: false });
+    try {
+      const buy = (userId: string, paymentId: string, idempotencyKey?: string) =>
+        runtime.executor.execute({
+          streamName: walletStream(userId),
+          model: runtime.walletModel,
+          command: purchaseCoins({ userId, paymentId }),
+          actorId: userId,
+          correlationId: 'c',
+          causationId: 'c',
+          ...(idempotencyKey !== undefined && { idempotencyKey }),
+        });
+      await buy('alice', 'p1');
+      const reads = jest.spyOn(runtime.eventStore, 'readStream');
+      // One stream at most: bob's first command pushes alice out, and she is read back.
+      await buy('bob', 'p2');
+      await buy('alice', 'p3');
+      expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('bob'), walletStream('alice')]);
+      // Two keys at most: alice's third makes her too big to keep, so she is read back on each command.
+      await buy('alice', 'p4', 'k1');
+      await buy('alice', 'p5', 'k2');
+      reads.mockClear();
+      await buy('alice', 'p6', 'k3');
+      await buy('alice', 'p7');
+      expect(reads.mock.calls.map(([stream]) => stream)).toEqual([walletStream('alice')]);
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
 describe('the projector thread', () => {
   it('runs the diamonds reactor there: a gift sent here is credited, and status reports the reactor', async () => {
     const config = loadConfig({ ...secrets, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'coinstream-rt-thread-')) });

@@ -50,7 +50,7 @@ export class EconomyRuntime {
     const { eventStore, readStore } = await openStores(config, logger, options.appendThread === true);
     try {
       await readStore.init([...allProjections, { name: DIAMONDS_REACTOR, collections: [] }]);
-      const executor = economyExecutor(eventStore);
+      const executor = economyExecutor(eventStore, config.commandCache);
       const walletModel = walletDecider(catalog);
       const creatorModel = creatorDecider(catalog);
       const paymentModel = paymentDecider(catalog);
