@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { isoNow } from '../../../../libs/application/src/iso-clock';
 
 /** Who asks and why: copied into every event's metadata. */
 export type CommandContext = {
@@ -13,6 +12,3 @@ export function commandContext(request: FastifyRequest, actorId: string, idempot
   const correlationId = String(request.id);
   return { actorId, correlationId, causationId: correlationId, ...(idempotencyKey !== undefined && { idempotencyKey }) };
 }
-
-/** The time a command is decided at (shared within a millisecond: see isoNow). */
-export const nowIso = isoNow;

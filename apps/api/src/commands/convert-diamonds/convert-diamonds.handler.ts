@@ -5,7 +5,8 @@ import { businessIdFor, requestHash } from '../../../../../libs/application/src/
 import { positionToJson } from '../../../../../libs/event-store/src/event-store.port';
 import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
 import { RUNTIME } from '../../runtime.token';
-import { type CommandContext, nowIso } from '../command-context';
+import { isoNow } from '../../../../../libs/application/src/iso-clock';
+import type { CommandContext } from '../command-context';
 import type { ConvertDiamondsBody, ConvertDiamondsResponse } from './convert-diamonds.dto';
 
 export class ConvertDiamondsCommand extends Command<ConvertDiamondsResponse> {
@@ -30,7 +31,7 @@ export class ConvertDiamondsHandler implements ICommandHandler<ConvertDiamondsCo
           conversionId: businessIdFor('conversion', streamName, context.idempotencyKey),
           creatorId,
           diamonds: body.diamonds,
-          now: nowIso(),
+          now: isoNow(),
         },
       },
       ...context,

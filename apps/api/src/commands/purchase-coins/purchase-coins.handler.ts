@@ -5,7 +5,8 @@ import { deterministicUuid } from '../../../../../libs/application/src/event-ids
 import { positionToJson } from '../../../../../libs/event-store/src/event-store.port';
 import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
 import { RUNTIME } from '../../runtime.token';
-import { type CommandContext, nowIso } from '../command-context';
+import { isoNow } from '../../../../../libs/application/src/iso-clock';
+import type { CommandContext } from '../command-context';
 import type { PaymentWebhookBody, PaymentWebhookResponse } from './payment-webhook.dto';
 
 export class PurchaseCoinsCommand extends Command<PaymentWebhookResponse> {
@@ -33,7 +34,7 @@ export class PurchaseCoinsHandler implements ICommandHandler<PurchaseCoinsComman
     await this.runtime.executor.execute({
       streamName: paymentStream(body.paymentId),
       model: this.runtime.paymentModel,
-      command: { type: 'RecordPayment', data: { ...order, amount, now: nowIso() } },
+      command: { type: 'RecordPayment', data: { ...order, amount, now: isoNow() } },
       actorId: context.actorId,
       correlationId: context.correlationId,
       causationId: context.causationId,
@@ -44,7 +45,7 @@ export class PurchaseCoinsHandler implements ICommandHandler<PurchaseCoinsComman
       model: this.runtime.walletModel,
       command: {
         type: 'PurchaseCoins',
-        data: { ...order, amount, now: nowIso() },
+        data: { ...order, amount, now: isoNow() },
       },
       ...context,
       idempotencyKey: `payment:${body.paymentId}`,

@@ -6,7 +6,8 @@ import { businessIdFor, requestHash } from '../../../../../libs/application/src/
 import { positionToJson } from '../../../../../libs/event-store/src/event-store.port';
 import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
 import { RUNTIME } from '../../runtime.token';
-import { type CommandContext, nowIso } from '../command-context';
+import { isoNow } from '../../../../../libs/application/src/iso-clock';
+import type { CommandContext } from '../command-context';
 import type { PurchaseItemBody, PurchaseItemResponse } from './purchase-item.dto';
 
 export class PurchaseItemCommand extends Command<PurchaseItemResponse> {
@@ -37,7 +38,7 @@ export class PurchaseItemHandler implements ICommandHandler<PurchaseItemCommand>
           itemId: body.itemId,
           quantity: body.quantity,
           ...(body.target !== undefined && { target: body.target }),
-          now: nowIso(),
+          now: isoNow(),
         },
       },
       ...context,

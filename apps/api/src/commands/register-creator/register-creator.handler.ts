@@ -5,7 +5,8 @@ import { requestHash } from '../../../../../libs/application/src/event-ids';
 import { positionToJson } from '../../../../../libs/event-store/src/event-store.port';
 import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
 import { RUNTIME } from '../../runtime.token';
-import { type CommandContext, nowIso } from '../command-context';
+import { isoNow } from '../../../../../libs/application/src/iso-clock';
+import type { CommandContext } from '../command-context';
 
 export type RegisterCreatorResult = { created: boolean; body: { creatorId: string; registered: true; position: number } };
 
@@ -24,7 +25,7 @@ export class RegisterCreatorHandler implements ICommandHandler<RegisterCreatorCo
     const outcome = await this.runtime.executor.execute({
       streamName: creatorStream(creatorId),
       model: this.runtime.creatorModel,
-      command: { type: 'RegisterCreator', data: { creatorId, now: nowIso() } },
+      command: { type: 'RegisterCreator', data: { creatorId, now: isoNow() } },
       ...context,
       requestHash: requestHash('register-creator', {}),
     });

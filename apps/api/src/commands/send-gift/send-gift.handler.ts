@@ -5,7 +5,8 @@ import { businessIdFor, requestHash } from '../../../../../libs/application/src/
 import { positionToJson } from '../../../../../libs/event-store/src/event-store.port';
 import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
 import { RUNTIME } from '../../runtime.token';
-import { type CommandContext, nowIso } from '../command-context';
+import { isoNow } from '../../../../../libs/application/src/iso-clock';
+import type { CommandContext } from '../command-context';
 import type { SendGiftBody, SendGiftResponse } from './send-gift.dto';
 
 export class SendGiftCommand extends Command<SendGiftResponse> {
@@ -37,7 +38,7 @@ export class SendGiftHandler implements ICommandHandler<SendGiftCommand> {
           creatorId: body.creatorId,
           giftId: body.giftId,
           quantity: body.quantity,
-          now: nowIso(),
+          now: isoNow(),
         },
       },
       ...context,
