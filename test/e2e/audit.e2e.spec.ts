@@ -118,6 +118,9 @@ describe('audit: history and balances replayed at an instant', () => {
     expect(popularity.body.items.find((g: { giftId: string }) => g.giftId === 'galaxy')).toMatchObject({ quantity: 3 });
     const liability = await h.request({ method: 'GET', url: `/v1/analytics/liability?${q}`, as: analyst });
     expect(liability.status).toBe(200);
+    // Coins from the wallet streams' totals, diamonds from the creator streams': both must be there.
+    expect(liability.body.coinsSpent).toBeGreaterThanOrEqual(3_000);
+    expect(liability.body.diamondsCredited).toBeGreaterThanOrEqual(3_000);
     expect(liability.body.coinsOutstanding).toBe(liability.body.coinsSold - liability.body.coinsSpent);
     expect(liability.body.diamondsOutstanding).toBe(liability.body.diamondsCredited - liability.body.diamondsConverted);
     expect(liability.body.asOfPosition).toBeGreaterThanOrEqual(gift.body.position);

@@ -91,7 +91,7 @@ describe('the projector thread', () => {
         () => runtime.projectionStatus(),
         (rows) => rows.some((row) => row.name === 'diamondsReactor' && row.checkpoint !== null && BigInt(row.checkpoint) >= gift.position!),
       );
-      expect(status.map((row) => row.name)).toEqual(['wallets', 'creatorEarnings', 'analytics', 'diamondsReactor']);
+      expect(status.map((row) => row.name)).toEqual(['wallets', 'creatorEarnings', 'analytics', 'creatorAnalytics', 'diamondsReactor']);
     } finally {
       await runtime.close();
     }

@@ -11,17 +11,17 @@ import { ProjectionRunner, type RebuildProgress, type RebuildResult } from '../.
 export type RebuildThreadGroup = { projections: readonly string[]; heldDocs: number };
 
 /**
- * How `rebuild all` splits over the two cores. Each thread reads only its projections' event types,
- * so creator earnings (creator events, 43 % of the bench's log, but 80 % of its documents: the
- * supporters) goes alone, and wallets with analytics (every event type) take the other core. Split
- * so, a million-event rebuild took 5.6-6.2 s against 8.2-8.3 s on one thread (bench/ANALYSIS.md).
- * The supporters merge too little to be worth holding (ProjectionRunner relieve), so that thread
- * holds 30,000 documents; the other keeps the one-thread bound of 150,000, above the about 101,000
- * wallets and daily gifters it merges to the end.
+ * How `rebuild all` splits over the two cores: by stream category, so each thread reads only its
+ * projections' event types and every event is read once. Creator earnings and creator analytics
+ * take the creator streams (43 % of the bench's log, but 80 % of its documents: the supporters),
+ * wallets and analytics the wallet streams. The supporters merge too little to be worth holding
+ * (ProjectionRunner relieve), so that thread holds 30,000 documents; the other keeps the one-thread
+ * bound of 150,000, above the about 101,000 wallets and daily gifters it merges to the end.
+ * Measured in bench/ANALYSIS.md.
  */
 export const REBUILD_THREAD_GROUPS: readonly RebuildThreadGroup[] = [
   { projections: ['wallets', 'analytics'], heldDocs: 150_000 },
-  { projections: ['creatorEarnings'], heldDocs: 30_000 },
+  { projections: ['creatorEarnings', 'creatorAnalytics'], heldDocs: 30_000 },
 ];
 
 export type ThreadedRebuildOptions = {

@@ -3,16 +3,19 @@ import type { Projection } from './projection';
 import { domainEventOf, utcDay } from './recorded';
 
 /**
- * Analysts' aggregates, keyed by the UTC day of the business time (sentAt, purchasedAt, creditedAt,
- * convertedAt). Only inc-able counters, so every document is a sum over its events:
- * creatorDaily `{ _id: day|creatorId, day, creatorId, diamonds, gifts }`,
+ * Analysts' aggregates of the wallet streams, keyed by the UTC day of the business time (sentAt,
+ * purchasedAt): the creator streams' are creatorAnalytics'. Only inc-able counters, so every
+ * document is a sum over its events:
  * gifterDaily `{ _id: day|userId, day, userId, coinsSpent, gifts }`,
  * revenueDaily `{ _id: day|region|channel|currency, day, region, channel, currency, amountMinor, coins, purchases }`,
  * giftPopularity `{ _id: giftId, giftId, quantity, coins, diamonds, transactions }`,
- * economyTotals `{ _id: 'economy', coinsSold, coinsSpentOnGifts, coinsSpentOnItems, diamondsCredited,
- * diamondsConverted, giftTransactions, itemPurchases, revenueMinor_<CUR>, payoutMinor_<CUR> }`.
+ * economyTotals `{ _id: 'economy', coinsSold, coinsSpentOnGifts, coinsSpentOnItems, giftTransactions,
+ * itemPurchases, revenueMinor_<CUR> }`.
+ *
+ * Before creatorAnalytics took the creator streams', analytics kept creatorDaily and the diamond
+ * totals too: a store from then keeps that table and those fields, which nothing reads any more
+ * (README, "Upgrading a store").
  */
-export const CREATOR_DAILY = 'creatorDaily';
 export const GIFTER_DAILY = 'gifterDaily';
 export const REVENUE_DAILY = 'revenueDaily';
 export const GIFT_POPULARITY = 'giftPopularity';
@@ -32,17 +35,6 @@ const economy = (inc: Record<string, number>): DocOp => upsert(ECONOMY_TOTALS, E
 export const analyticsProjection: Projection = {
   name: 'analytics',
   collections: [
-    {
-      name: CREATOR_DAILY,
-      indexes: [
-        {
-          fields: [
-            ['day', 1],
-            ['creatorId', 1],
-          ],
-        },
-      ],
-    },
     {
       name: GIFTER_DAILY,
       indexes: [
@@ -68,7 +60,7 @@ export const analyticsProjection: Projection = {
     },
     { name: ECONOMY_TOTALS, indexes: [] },
   ],
-  eventTypes: ['CoinsPurchased', 'GiftSent', 'ItemPurchased', 'DiamondsCredited', 'DiamondsConverted'],
+  eventTypes: ['CoinsPurchased', 'GiftSent', 'ItemPurchased'],
   project(event) {
     const domain = domainEventOf(event);
     if (!domain) return [];
@@ -97,18 +89,6 @@ export const analyticsProjection: Projection = {
       }
       case 'ItemPurchased':
         return [economy({ coinsSpentOnItems: domain.data.coinsSpent, itemPurchases: 1 })];
-      case 'DiamondsCredited': {
-        const { creatorId, diamonds } = domain.data;
-        const day = utcDay(domain.data.creditedAt);
-        return [
-          upsert(CREATOR_DAILY, `${day}|${creatorId}`, { day, creatorId }, { diamonds, gifts: 1 }),
-          economy({ diamondsCredited: diamonds }),
-        ];
-      }
-      case 'DiamondsConverted': {
-        const { diamonds, payout } = domain.data;
-        return [economy({ diamondsConverted: diamonds, [`payoutMinor_${payout.currency}`]: payout.value })];
-      }
       default:
         return [];
     }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CREATOR_DAILY_CREDITS, DIAMOND_TOTALS, DIAMOND_TOTALS_ID, ECONOMY_TOTALS, ECONOMY_TOTALS_ID, GIFTER_DAILY, GIFT_POPULARITY, REVENUE_DAILY } from '../../../../../libs/read-models/src/projections';
 import type { Doc, ReadStore } from '../../../../../libs/read-models/src/read-store.port';
 import type { EconomyRuntime } from '../../../../../libs/runtime/src/economy-runtime';
 import { RUNTIME } from '../../runtime.token';
@@ -32,7 +33,7 @@ function top<T extends Record<string, unknown>>(totals: Map<string, T>, by: keyo
     .map(([, total]) => total);
 }
 
-/** Analysts' reports, computed from the analytics projection's daily aggregates. */
+/** Analysts' reports, computed from the daily aggregates of the analytics and creatorAnalytics projections. */
 @Injectable()
 export class AnalyticsQueries {
   constructor(@Inject(RUNTIME) private readonly runtime: EconomyRuntime) {}
@@ -43,7 +44,7 @@ export class AnalyticsQueries {
 
   async creatorLeaderboard(range: DayRange, limit: number) {
     const totals = new Map<string, { creatorId: string; diamonds: number; gifts: number }>();
-    for await (const d of dailyDocs(this.store, 'creatorDaily', range)) {
+    for await (const d of dailyDocs(this.store, CREATOR_DAILY_CREDITS, range)) {
       const id = String(d.creatorId);
       const t = totals.get(id) ?? { creatorId: id, diamonds: 0, gifts: 0 };
       t.diamonds += Number(d.diamonds ?? 0);
@@ -55,7 +56,7 @@ export class AnalyticsQueries {
 
   async gifterLeaderboard(range: DayRange, limit: number) {
     const totals = new Map<string, { userId: string; coinsSpent: number; gifts: number }>();
-    for await (const d of dailyDocs(this.store, 'gifterDaily', range)) {
+    for await (const d of dailyDocs(this.store, GIFTER_DAILY, range)) {
       const id = String(d.userId);
       const t = totals.get(id) ?? { userId: id, coinsSpent: 0, gifts: 0 };
       t.coinsSpent += Number(d.coinsSpent ?? 0);
@@ -68,7 +69,7 @@ export class AnalyticsQueries {
   /** Revenue is never summed across currencies: every row is one currency. */
   async revenue(range: DayRange, groupBy: 'day' | 'region' | 'channel' | 'currency') {
     const rows = new Map<string, { key: string; currency: string; amount: { value: number; currency: string }; coins: number; purchases: number }>();
-    for await (const d of dailyDocs(this.store, 'revenueDaily', range)) {
+    for await (const d of dailyDocs(this.store, REVENUE_DAILY, range)) {
       const currency = String(d.currency);
       const key = groupBy === 'currency' ? currency : String(d[groupBy]);
       const id = `${key}|${currency}`;
@@ -85,7 +86,7 @@ export class AnalyticsQueries {
   }
 
   async giftPopularity(limit: number) {
-    const docs = await this.store.find('giftPopularity', { orderBy: [['_id', 'asc']], limit: 10_000 });
+    const docs = await this.store.find(GIFT_POPULARITY, { orderBy: [['_id', 'asc']], limit: 10_000 });
     const items = docs
       .map((d) => ({ giftId: d._id, quantity: Number(d.quantity ?? 0), coins: Number(d.coins ?? 0), transactions: Number(d.transactions ?? 0) }))
       .sort((a, b) => b.quantity - a.quantity || a.giftId.localeCompare(b.giftId))
@@ -95,17 +96,19 @@ export class AnalyticsQueries {
 
   /** What the economy owes: unspent coins, and unconverted diamonds valued at the rate in force. */
   async liability() {
-    const totals = (await this.store.get('economyTotals', 'economy')) ?? { _id: 'economy' };
-    const n = (field: string): number => Number(totals[field] ?? 0);
-    const coinsSpent = n('coinsSpentOnGifts') + n('coinsSpentOnItems');
-    const diamondsOutstanding = n('diamondsCredited') - n('diamondsConverted');
+    // Coins from the wallet streams' totals (analytics), diamonds from the creator streams' (creatorAnalytics).
+    const [coinTotals, diamondTotals] = await Promise.all([this.store.get(ECONOMY_TOTALS, ECONOMY_TOTALS_ID), this.store.get(DIAMOND_TOTALS, DIAMOND_TOTALS_ID)]);
+    const coins = (field: string): number => Number(coinTotals?.[field] ?? 0);
+    const diamonds = (field: string): number => Number(diamondTotals?.[field] ?? 0);
+    const coinsSpent = coins('coinsSpentOnGifts') + coins('coinsSpentOnItems');
+    const diamondsOutstanding = diamonds('diamondsCredited') - diamonds('diamondsConverted');
     const { rate } = this.runtime.catalog.conversion;
     return {
-      coinsSold: n('coinsSold'),
+      coinsSold: coins('coinsSold'),
       coinsSpent,
-      coinsOutstanding: n('coinsSold') - coinsSpent,
-      diamondsCredited: n('diamondsCredited'),
-      diamondsConverted: n('diamondsConverted'),
+      coinsOutstanding: coins('coinsSold') - coinsSpent,
+      diamondsCredited: diamonds('diamondsCredited'),
+      diamondsConverted: diamonds('diamondsConverted'),
       diamondsOutstanding,
       diamondsOutstandingValue: {
         value: Math.floor((diamondsOutstanding * rate.payout.value) / rate.diamonds),
