@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DocOpError, DocOpMerger } from '../../libs/read-models/src/doc-ops';
 import { SqliteReadStore } from '../../libs/read-models/src/embedded/sqlite-read-store';
-import type { ProjectionDefinition } from '../../libs/read-models/src/read-store.port';
+import type { DocOp, ProjectionDefinition } from '../../libs/read-models/src/read-store.port';
 import { readStoreContract } from './read-store.contract';
 
 readStoreContract('embedded (SQLite)', async () => {
@@ -93,5 +94,87 @@ describe('embedded read store: documents it remembers writing', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('embedded read store: a rebuilt generation fills without its id index', () => {
+  const projection: ProjectionDefinition = { name: 'p', collections: [{ name: 'docs', indexes: [] }] };
+  const upsert = (id: string, fields: Omit<Extract<DocOp, { kind: 'upsert' }>, 'kind' | 'collection' | 'id'>): DocOp => ({ kind: 'upsert', collection: 'docs', id, ...fields });
+  let dir: string;
+  let file: string;
+  let store: SqliteReadStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coinstream-read-store-'));
+    file = join(dir, 'read-models.db');
+    store = SqliteReadStore.open({ file });
+    await store.init([projection]);
+    await store.prepareGeneration('p', 2);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Generation 2's table: its indexes, whether its deferred writes wait, and its rows per id. */
+  function generationTwo(): { indexes: string[]; deferring: boolean; rowsPerId: Record<string, number> } {
+    const db = new Database(file, { readonly: true });
+    try {
+      const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_docs_g2' ORDER BY name`).pluck().all() as string[];
+      const deferring = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'rm_docs_g2_deferred'`).get() !== undefined;
+      const rows = db.prepare('SELECT id, count(*) AS n FROM rm_docs_g2 GROUP BY id').all() as { id: string; n: number }[];
+      return { indexes, deferring, rowsPerId: Object.fromEntries(rows.map((row) => [row.id, row.n])) };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('appends documents it knows absent, defers those it may hold, and applies them in order with the id index at the next checkpoint', async () => {
+    const merger = new DocOpMerger({ storeEmpty: true });
+    merger.addAll([upsert('a', { setOnInsert: { origin: 1 }, inc: { n: 1 } }), { kind: 'insert', collection: 'docs', id: 'kept', doc: { v: 1 } }]);
+    await store.applyMergedDocs('p', merger.drain(), 2);
+    // Both come back: 'a' twice (its set last wins), 'kept' as an insert that must not make a second row.
+    merger.add(upsert('a', { set: { label: 'first' }, inc: { n: 10 } }));
+    merger.add({ kind: 'insert', collection: 'docs', id: 'kept', doc: { v: 2 } });
+    await store.applyMergedDocs('p', merger.drain(), 2);
+    merger.add(upsert('a', { set: { label: 'second' }, inc: { n: 100 } }));
+    await store.applyMergedDocs('p', merger.drain(), 2);
+
+    expect(generationTwo()).toEqual({ indexes: [], deferring: true, rowsPerId: { a: 1, kept: 1 } });
+
+    expect(await store.applyMergedBatch('p', [], 9n, 2)).toBe(true);
+    expect(generationTwo()).toEqual({ indexes: ['rm_docs_g2_id'], deferring: false, rowsPerId: { a: 1, kept: 1 } });
+    await store.activateGeneration('p', 2);
+    expect(await store.get('docs', 'a')).toEqual({ _id: 'a', origin: 1, label: 'second', n: 111 });
+    expect(await store.get('docs', 'kept')).toEqual({ _id: 'kept', v: 1 });
+  });
+
+  it('builds the id index when indexed or activated with nothing written, and the table then upserts as a keyed one', async () => {
+    await store.indexGeneration('p', 2);
+    expect(generationTwo()).toEqual({ indexes: ['rm_docs_g2_id'], deferring: false, rowsPerId: {} });
+    await store.activateGeneration('p', 2);
+    await store.applyBatch('p', [upsert('a', { inc: { n: 1 } })], 1n);
+    await store.applyBatch('p', [upsert('a', { inc: { n: 2 } })], 2n);
+    expect(await store.get('docs', 'a')).toEqual({ _id: 'a', n: 3 });
+    expect(generationTwo().rowsPerId).toEqual({ a: 1 });
+  });
+
+  it('a deferred write that cannot apply fails the next write with a checkpoint, which then writes nothing', async () => {
+    const merger = new DocOpMerger({ storeEmpty: true });
+    merger.add(upsert('x', { set: { label: 'text' } }));
+    await store.applyMergedDocs('p', merger.drain(), 2);
+    merger.add(upsert('x', { inc: { label: 1 } }));
+    await store.applyMergedDocs('p', merger.drain(), 2);
+
+    await expect(store.applyMergedBatch('p', [], 5n, 2)).rejects.toThrow(DocOpError);
+    expect(await store.checkpoint('p', 2)).toBeNull();
+    expect(generationTwo()).toEqual({ indexes: [], deferring: true, rowsPerId: { x: 1 } });
+  });
+
+  it('a document that cannot be created fails the write that brings it, as it would with the id index', async () => {
+    const merger = new DocOpMerger({ storeEmpty: true });
+    merger.addAll([upsert('y', { setOnInsert: { n: 'text' }, inc: { n: 1 } }), upsert('z', { inc: { n: 1 } })]);
+    await expect(store.applyMergedDocs('p', merger.drain(), 2)).rejects.toThrow(DocOpError);
+    expect(generationTwo()).toEqual({ indexes: [], deferring: true, rowsPerId: {} });
   });
 });

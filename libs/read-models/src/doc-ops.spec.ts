@@ -149,14 +149,15 @@ describe('DocOpMerger', () => {
     const merger = new DocOpMerger({ storeEmpty: true });
     merger.addAll(ops);
     const [first] = merger.drain();
-    expect(first).toMatchObject({ ifAbsent: { origin: 1, s: 'x', n: 3 }, ifPresent: null });
+    expect(first).toMatchObject({ ifAbsent: { origin: 1, s: 'x', n: 3 }, ifPresent: null, knownAbsent: true });
     // 'a' again: the store may hold it now. 'b' was never drained: the store cannot hold it.
     merger.addAll([...ops, up({ inc: { n: 5 } }, 'b')]);
     const [second, never] = merger.drain();
     expect(second).toEqual(mergeDocOps(ops)[0]);
     expect(second!.ifPresent).toEqual({ set: { s: 'x' }, inc: { n: 3 } });
-    expect(never).toMatchObject({ id: 'b', ifAbsent: { n: 5 }, ifPresent: null });
+    expect(second!.knownAbsent).toBe(false);
+    expect(never).toMatchObject({ id: 'b', ifAbsent: { n: 5 }, ifPresent: null, knownAbsent: true });
     // Without storeEmpty nothing is known absent.
-    expect(mergeDocOps([up({ inc: { n: 5 } }, 'b')])[0]!.ifPresent).toEqual({ set: {}, inc: { n: 5 } });
+    expect(mergeDocOps([up({ inc: { n: 5 } }, 'b')])[0]).toMatchObject({ ifPresent: { set: {}, inc: { n: 5 } }, knownAbsent: false });
   });
 });

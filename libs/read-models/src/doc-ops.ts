@@ -35,6 +35,11 @@ export type MergedDocOp = {
   absentError: DocOpError | null;
   /** What the ops do to an existing document: set then inc (disjoint fields); null when nothing. */
   ifPresent: { set: DocFields; inc: Record<string, number> } | null;
+  /**
+   * The store cannot hold the document (a storeEmpty merger's, never drained before): it can be
+   * written as ifAbsent without reading it or checking for another.
+   */
+  knownAbsent?: boolean;
 };
 
 const hasOwn = (object: object, field: string): boolean => Object.prototype.hasOwnProperty.call(object, field);
@@ -201,7 +206,7 @@ export class DocOpMerger {
     let merged = window.docs.get(op.id);
     const isFirst = merged === undefined;
     if (merged === undefined) {
-      merged = { collection: op.collection, id: op.id, ifAbsent: {}, absentError: null, ifPresent: null };
+      merged = { collection: op.collection, id: op.id, ifAbsent: {}, absentError: null, ifPresent: null, knownAbsent: !maybeStored };
       window.docs.set(op.id, merged);
       this.held += 1;
       if (this.storeEmpty && maybeStored) window.returns += 1;

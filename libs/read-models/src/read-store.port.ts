@@ -93,6 +93,9 @@ export interface ReadStore {
    * once or twice, like a creator's supporters) and keeps merging the rest in memory. All or
    * nothing, like applyBatch. The documents are then ahead of the checkpoint, so the events behind
    * them must not be applied again: a rebuild that has to replay starts the generation over.
+   * An adapter may defer the documents it may already hold (not `knownAbsent`) until the next
+   * write with a checkpoint into the generation, or its indexing: one that cannot apply then fails
+   * that write, which writes nothing (the embedded store fills a generation without its id index).
    */
   applyMergedDocs(projection: string, merged: readonly MergedDocOp[], generation: number): Promise<void>;
 

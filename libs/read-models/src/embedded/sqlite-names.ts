@@ -14,6 +14,12 @@ export const tableName = (collection: string, generation: number): string =>
   `rm_${checkName('collection', collection)}_g${generation}`;
 
 /**
+ * While a rebuild fills a generation, its table has no id index yet, and the writes that must read
+ * their document wait here in order (SqliteReadStore fillingTable). The table exists only then.
+ */
+export const deferredWritesTableName = (collection: string, generation: number): string => `${tableName(collection, generation)}_deferred`;
+
+/**
  * The SQL expression of a document field. Index definitions and queries both use this exact text,
  * so SQLite's planner matches the expression indexes.
  */

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { applyMergedDocOp, mergeDocOps, type DocFields, type MergedDocOp } from '../doc-ops';
 import type { Doc, DocOp, FindQuery, ProjectionDefinition, ReadStore } from '../read-store.port';
 import { buildFind } from './sqlite-find';
-import { checkName, tableName } from './sqlite-names';
+import { checkName, deferredWritesTableName, tableName } from './sqlite-names';
 import { createCollection, createIndexes, dropCollection, migrate } from './sqlite-schema';
 
 export type SqliteReadStoreOptions = {
@@ -20,6 +20,7 @@ type DocRow = { id: string; doc: string };
 /** A document written by a batch: remember it (or forget it, when null: an insert that may have kept another). */
 type DocWrite = [known: Map<string, DocFields>, id: string, doc: DocFields | null];
 type DocStatements = {
+  /** Without an id index (a filling generation) these simply append. */
   insertIfAbsent: Database.Statement<[string, string]>;
   /** The same for INSERT_ROWS documents at once: [id, doc, id, doc, ...]. */
   insertRowsIfAbsent: Database.Statement<string[]>;
@@ -159,16 +160,34 @@ export class SqliteReadStore implements ReadStore {
         if (mine !== undefined && mine !== row.position) this.forgetWritten();
         // Only the live projector's documents are remembered: a rebuild writes each of its own once.
         const remember = active && position !== null && mine === row.position;
+        // A write with a checkpoint is where a filling generation's deferred writes are all applied
+        // (so one that cannot apply fails here, and the rebuild starts over strictly); one without
+        // only fills further.
+        if (!active && position !== null) {
+          for (const collection of this.definitionOf(projection).collections) this.stopFilling(collection.name, target);
+        }
         const writes: DocWrite[] = [];
-        const tables = new Map<string, { statements: DocStatements; known: Map<string, DocFields> | null; inserts: string[] }>();
+        const tables = new Map<string, { statements: DocStatements; known: Map<string, DocFields> | null; inserts: string[]; filling: boolean }>();
         for (const doc of merged) {
           let table = tables.get(doc.collection);
           if (!table) {
             const name = tableName(doc.collection, target);
-            table = { statements: this.docStatements(name), known: remember ? this.writtenDocs(name) : null, inserts: [] };
+            const filling = !active && this.isFilling(doc.collection, target);
+            table = { statements: this.docStatements(name), known: remember ? this.writtenDocs(name) : null, inserts: [], filling };
             tables.set(doc.collection, table);
           }
           const { statements, known, inserts } = table;
+          if (table.filling) {
+            if (doc.absentError) {
+              // It cannot be created: it fails here, with the id index built, as it would have without deferring.
+              this.stopFilling(doc.collection, target);
+              table.filling = false;
+            } else if (!doc.knownAbsent) {
+              // The store may hold it: its read waits for the id index, after the writes deferred before it.
+              this.deferredWrite(doc.collection, target).run(doc.id, JSON.stringify([doc.ifAbsent, doc.ifPresent]));
+              continue;
+            }
+          }
           if (!doc.ifPresent && !doc.absentError) {
             // Only inserts: nothing to read, an existing document simply stays (so what it holds is not known).
             // Merged ops are one per document (the port's promise), so inserting later in the transaction changes nothing.
@@ -180,15 +199,8 @@ export class SqliteReadStore implements ReadStore {
             if (known) writes.push([known, doc.id, null]);
             continue;
           }
-          let before = known?.get(doc.id) ?? null;
-          if (before === null) {
-            const found = statements.select.get(doc.id);
-            before = found === undefined ? null : (JSON.parse(found) as DocFields);
-          }
-          if (before && !doc.ifPresent) continue;
-          const after = applyMergedDocOp(before, doc);
-          statements.upsert.run(doc.id, JSON.stringify(after));
-          if (known) writes.push([known, doc.id, after]);
+          const after = readApplyWrite(statements, doc, known?.get(doc.id) ?? null);
+          if (known && after) writes.push([known, doc.id, after]);
         }
         for (const { statements, inserts } of tables.values()) {
           for (let at = 0; at < inserts.length; at += 2) statements.insertIfAbsent.run(inserts[at]!, inserts[at + 1]!);
@@ -210,6 +222,41 @@ export class SqliteReadStore implements ReadStore {
     if (remembered > DOC_CACHE_LIMIT) this.forgetWritten();
     if (position !== null) this.ownCheckpoints.set(checkpointKey, position.toString());
     return true;
+  }
+
+  /** True while a rebuild fills the collection's generation: no id index yet, writes that read deferred. */
+  private isFilling(collection: string, generation: number): boolean {
+    return this.statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(deferredWritesTableName(collection, generation)) !== undefined;
+  }
+
+  private deferredWrite(collection: string, generation: number): Database.Statement<[string, string]> {
+    return this.statement(`INSERT INTO "${deferredWritesTableName(collection, generation)}" (id, merged) VALUES (?, ?)`) as Database.Statement<[string, string]>;
+  }
+
+  /**
+   * Ends the filling of a collection's generation (inside the caller's transaction): builds its
+   * unique id index, applies the deferred writes in the order they came and drops their table.
+   * Applied after every insert of the filling, they leave what writing them in turn would have: a
+   * document known absent is never deferred, and once deferred, every later write of it is too.
+   */
+  private stopFilling(collection: string, generation: number): void {
+    if (!this.isFilling(collection, generation)) return;
+    const table = tableName(collection, generation);
+    const deferred = deferredWritesTableName(collection, generation);
+    this.db.exec(`CREATE UNIQUE INDEX "${table}_id" ON "${table}" (id)`);
+    const statements = this.docStatements(table);
+    const page = this.statement(`SELECT seq, id, merged FROM "${deferred}" WHERE seq > ? ORDER BY seq LIMIT 1000`);
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as Array<{ seq: number; id: string; merged: string }>;
+      for (const row of rows) {
+        const [ifAbsent, ifPresent] = JSON.parse(row.merged) as [DocFields, MergedDocOp['ifPresent']];
+        readApplyWrite(statements, { collection, id: row.id, ifAbsent, absentError: null, ifPresent }, null);
+      }
+      if (rows.length < 1000) break;
+      after = rows[rows.length - 1]!.seq;
+    }
+    this.forgetStatements(deferred);
+    this.db.exec(`DROP TABLE "${deferred}"`);
   }
 
   /** The documents remembered for a table (see `written`). */
@@ -236,9 +283,10 @@ export class SqliteReadStore implements ReadStore {
         throw new RangeError(`generation ${generation} of ${projection} is the active one`);
       }
       this.dropGeneration(definition, generation);
-      // No secondary indexes yet: a rebuild fills the tables several times faster without them,
-      // and building each index once from the filled table is a sort (indexGeneration, activation).
-      for (const collection of definition.collections) createCollection(this.db, collection, generation, false);
+      // No indexes yet, not even on the id: a rebuild fills the tables several times faster without
+      // them, and building each index once from the filled table is a sort (stopFilling,
+      // indexGeneration, activation).
+      for (const collection of definition.collections) createCollection(this.db, collection, generation, true);
       this.run(
         'INSERT INTO projection_checkpoints (projection, generation, position) VALUES (?, ?, NULL)',
         projection,
@@ -310,7 +358,10 @@ export class SqliteReadStore implements ReadStore {
     if (!this.checkpointRow(definition.name, generation)) {
       throw new RangeError(`generation ${generation} of ${definition.name} was never prepared`);
     }
-    for (const collection of definition.collections) createIndexes(this.db, collection, generation);
+    for (const collection of definition.collections) {
+      this.stopFilling(collection.name, generation);
+      createIndexes(this.db, collection, generation);
+    }
   }
 
   private checkCollections(projection: string, writes: readonly { collection: string }[]): void {
@@ -356,11 +407,16 @@ export class SqliteReadStore implements ReadStore {
   private dropGeneration(definition: ProjectionDefinition, generation: number): void {
     this.forgetWritten();
     for (const collection of definition.collections) {
-      const table = tableName(collection.name, generation);
-      for (const sql of [...this.statements.keys()]) if (sql.includes(`"${table}"`)) this.statements.delete(sql);
+      this.forgetStatements(tableName(collection.name, generation));
+      this.forgetStatements(deferredWritesTableName(collection.name, generation));
       dropCollection(this.db, collection.name, generation);
     }
     this.run('DELETE FROM projection_checkpoints WHERE projection = ? AND generation = ?', definition.name, generation);
+  }
+
+  /** Drops the prepared statements on a table that is going away. */
+  private forgetStatements(table: string): void {
+    for (const sql of [...this.statements.keys()]) if (sql.includes(`"${table}"`)) this.statements.delete(sql);
   }
 
   private statement(sql: string): Database.Statement {
@@ -372,23 +428,53 @@ export class SqliteReadStore implements ReadStore {
     return statement;
   }
 
-  /** The three statements a batch runs per document of a table (prepared once, dropped with the table). */
+  /**
+   * The statements a batch runs per document of a table (prepared once, dropped with the table).
+   * The two that need the id index are prepared when first used: a filling table has none.
+   */
   private docStatements(table: string): DocStatements {
+    const prepare = <S>(make: () => S): (() => S) => {
+      let prepared: S | undefined;
+      return () => (prepared ??= make());
+    };
+    const select = prepare(() => this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck() as Database.Statement<[string], string>);
+    const upsert = prepare(
+      () => this.statement(`INSERT INTO "${table}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`) as Database.Statement<[string, string]>,
+    );
     return {
       insertIfAbsent: this.statement(`INSERT OR IGNORE INTO "${table}" (id, doc) VALUES (?, ?)`) as Database.Statement<[string, string]>,
       insertRowsIfAbsent: this.statement(`INSERT OR IGNORE INTO "${table}" (id, doc) VALUES ${Array(INSERT_ROWS).fill('(?, ?)').join(', ')}`) as Database.Statement<
         string[]
       >,
-      select: this.statement(`SELECT doc FROM "${table}" WHERE id = ?`).pluck() as Database.Statement<[string], string>,
-      upsert: this.statement(`INSERT INTO "${table}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`) as Database.Statement<
-        [string, string]
-      >,
+      get select() {
+        return select();
+      },
+      get upsert() {
+        return upsert();
+      },
     };
   }
 
   private run(sql: string, ...params: (string | number | null)[]): void {
     this.statement(sql).run(...params);
   }
+}
+
+/**
+ * Writes a merged document that the store may hold: reads it (unless `known`, as this store last
+ * wrote it), applies the merge and writes the result. Returns it, or null when nothing was written
+ * (the document exists and the merge only creates).
+ */
+function readApplyWrite(statements: DocStatements, doc: MergedDocOp, known: DocFields | null): DocFields | null {
+  let before = known;
+  if (before === null) {
+    const found = statements.select.get(doc.id);
+    before = found === undefined ? null : (JSON.parse(found) as DocFields);
+  }
+  if (before && !doc.ifPresent) return null;
+  const after = applyMergedDocOp(before, doc);
+  statements.upsert.run(doc.id, JSON.stringify(after));
+  return after;
 }
 
 function toDoc(row: DocRow): Doc {
