@@ -2,8 +2,8 @@
 /**
  * Floors under `rebuild`, not peers: how long SQLite takes just to write the documents a rebuild
  * produced, the cheapest way we know and the way a rebuild does: into generations prepared by
- * SqliteReadStore (same tables, no secondary index yet), 20,000 rows per transaction with INSERT OR
- * IGNORE, then their indexes built once (indexGeneration). Only those two steps are timed; no
+ * SqliteReadStore (same tables, no index yet, not even on the id), 20,000 rows per transaction with
+ * INSERT OR IGNORE, then their indexes built once (indexGeneration). Only those two steps are timed; no
  * projecting, no merging, no JSON.stringify: every final document of every read model, each written
  * once, into a fresh scratch file. Any rebuild of these read models pays at least that plus reading
  * the events.

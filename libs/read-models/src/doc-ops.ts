@@ -140,11 +140,13 @@ export type MergerCollection = {
 type CollectionWindow = { docs: Map<string, MergedDocOp>; hits: number; returns: number; drained: Uint8Array | undefined };
 
 /**
- * The ids a storeEmpty merger drained, per collection, as a bitmap of hashed ids: 2^22 bits
- * (512 KiB) per collection. It never misses a drained id; for a million drained ids about one in
- * five others is taken for drained too, which only costs that document a read when written.
+ * The ids a storeEmpty merger drained, per collection, as a bitmap of hashed ids: 2^24 bits
+ * (2 MiB) per collection. It never misses a drained id; for a million drained ids about one in
+ * seventeen others is taken for drained too, which costs that document a full merge and a write
+ * that reads (the embedded store defers it until the id index is built). With 2^22 bits 21,219 of
+ * the bench's 423,892 supporters were, with 2^24 6,694 (bench/ANALYSIS.md).
  */
-const DRAINED_BITS = 1 << 22;
+const DRAINED_BITS = 1 << 24;
 
 /** FNV-1a of the id, folded onto the bitmap. */
 function drainedBit(id: string): number {
