@@ -15,7 +15,7 @@ export const tableName = (collection: string, generation: number): string =>
 
 /**
  * While a rebuild fills a generation, its table has no id index yet, and the writes that must read
- * their document wait here in order (SqliteReadStore fillingTable). The table exists only then.
+ * their document wait here in order (SqliteReadStore stopFilling). The table exists only then.
  */
 export const deferredWritesTableName = (collection: string, generation: number): string => `${tableName(collection, generation)}_deferred`;
 

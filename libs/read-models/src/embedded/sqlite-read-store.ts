@@ -182,7 +182,7 @@ export class SqliteReadStore implements ReadStore {
               // It cannot be created: it fails here, with the id index built, as it would have without deferring.
               this.stopFilling(doc.collection, target);
               table.filling = false;
-            } else if (!doc.knownAbsent) {
+            } else if (!doc.knownAbsent || doc.ifPresent) {
               // The store may hold it: its read waits for the id index, after the writes deferred before it.
               this.deferredWrite(doc.collection, target).run(doc.id, JSON.stringify([doc.ifAbsent, doc.ifPresent]));
               continue;
