@@ -149,6 +149,14 @@ describe('embedded read store: a rebuilt generation fills without its id index',
     expect(await store.get('docs', 'kept')).toEqual({ _id: 'kept', v: 1 });
   });
 
+  it('defers a document marked known absent that would still change an existing one', async () => {
+    await store.applyMergedDocs('p', [{ collection: 'docs', id: 'a', ifAbsent: { n: 1 }, absentError: null, ifPresent: null, knownAbsent: true }], 2);
+    await store.applyMergedDocs('p', [{ collection: 'docs', id: 'a', ifAbsent: { n: 5 }, absentError: null, ifPresent: { set: {}, inc: { n: 5 } }, knownAbsent: true }], 2);
+    expect(generationTwo()).toEqual({ indexes: [], deferring: true, rowsPerId: { a: 1 } });
+    await store.activateGeneration('p', 2);
+    expect(await store.get('docs', 'a')).toEqual({ _id: 'a', n: 6 });
+  });
+
   it('builds the id index when indexed or activated with nothing written, and the table then upserts as a keyed one', async () => {
     await store.indexGeneration('p', 2);
     expect(generationTwo()).toEqual({ indexes: ['rm_docs_g2_id'], deferring: false, rowsPerId: {} });
