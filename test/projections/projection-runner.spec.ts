@@ -5,7 +5,20 @@ import { firstValueFrom, filter } from 'rxjs';
 import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
 import { applyDocOp, type DocFields, type MergedDocOp } from '../../libs/read-models/src/doc-ops';
 import { SqliteReadStore } from '../../libs/read-models/src/embedded/sqlite-read-store';
-import { allProjections, CREATOR_SUPPORTERS, positionKey, WALLETS, walletsProjection, type Projection } from '../../libs/read-models/src/projections';
+import {
+  allProjections,
+  analyticsProjection,
+  CREATOR_DAILY_CREDITS,
+  CREATOR_SUPPORTERS,
+  creatorAnalyticsProjection,
+  creatorEarningsProjection,
+  DIAMOND_TOTALS,
+  ECONOMY_TOTALS,
+  positionKey,
+  WALLETS,
+  walletsProjection,
+  type Projection,
+} from '../../libs/read-models/src/projections';
 import { parkedEventsCollection } from '../../libs/read-models/src/projector/parked-events';
 import { ProjectionRunner } from '../../libs/read-models/src/projector/projection-runner';
 import type { RecordedEvent } from '../../libs/event-store/src/event-store.port';
@@ -112,6 +125,44 @@ describe('ProjectionRunner on the embedded stores', () => {
     expect(() => new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger: memoryLogger(), liveBatchIntervalMs: -1 })).toThrow(
       'liveBatchIntervalMs must be a number >= 0',
     );
+  });
+
+  it('upgrades a store from before creatorAnalytics: the new projection fills from the start, analytics goes on from its checkpoint', async () => {
+    await appendSeeded(eventStore, seededEconomy(5, 400));
+    // Analytics as it was: the creator streams' days in creatorDaily, their totals in economyTotals.
+    const formerCollection: Record<string, string> = { [CREATOR_DAILY_CREDITS]: 'creatorDaily', [DIAMOND_TOTALS]: ECONOMY_TOTALS };
+    const formerAnalytics: Projection = {
+      name: 'analytics',
+      collections: [...analyticsProjection.collections, { name: 'creatorDaily', indexes: [] }],
+      eventTypes: [...analyticsProjection.eventTypes!, ...creatorAnalyticsProjection.eventTypes!],
+      project: (event) => [
+        ...analyticsProjection.project(event),
+        ...creatorAnalyticsProjection.project(event).map((op) => ({ ...op, collection: formerCollection[op.collection]! })),
+      ],
+    };
+    runner = new ProjectionRunner({ eventStore, readStore, projections: [walletsProjection, creatorEarningsProjection, formerAnalytics], logger: memoryLogger() });
+    await runner.start();
+    const head = await eventStore.headPosition();
+    expect(await runner.waitForPosition(head, 20_000)).toBe(true);
+    await runner.stop();
+    expect((await readStore.find('creatorDaily', { orderBy: [['_id', 'asc']], limit: 1 })).length).toBe(1);
+    await readStore.close();
+
+    // The upgraded code starts on the same files.
+    readStore = SqliteReadStore.open({ file: join(dir, 'read-models.db') });
+    const logger = memoryLogger();
+    runner = new ProjectionRunner({ eventStore, readStore, projections: allProjections, logger });
+    await runner.start();
+    expect(await runner.waitForPosition(head, 20_000)).toBe(true);
+
+    const events = await eventStore.readAll({ maxCount: 100_000 });
+    const expected = foldAll(events, [creatorAnalyticsProjection]);
+    expect(expected[CREATOR_DAILY_CREDITS]!.length).toBeGreaterThan(0);
+    expect(await dumpReadModels(readStore, [creatorAnalyticsProjection])).toEqual(expected);
+    expect(await readStore.checkpoint('analytics')).toBe(head);
+    expect(await readStore.activeGeneration('analytics')).toBe(1);
+    expect((await dumpReadModels(readStore, [analyticsProjection])).gifterDaily).toEqual(foldAll(events, [analyticsProjection]).gifterDaily);
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 
   it('keeps the books: wallets and spending add up to the coins sold', async () => {
