@@ -14,7 +14,7 @@ import { domainEventOf, utcDay } from './recorded';
  *
  * Before creatorAnalytics took the creator streams', analytics kept creatorDaily and the diamond
  * totals too: a store from then keeps that table and those fields, which nothing reads any more
- * (README, "Upgrading a store").
+ * (README, "Operating and auditing", on upgrading).
  */
 export const GIFTER_DAILY = 'gifterDaily';
 export const REVENUE_DAILY = 'revenueDaily';
