@@ -1,5 +1,5 @@
 import type { DocOp } from '../read-store.port';
-import type { Projection } from './projection';
+import { type Projection, upsert } from './projection';
 import { domainEventOf, utcDay } from './recorded';
 
 /**
@@ -21,14 +21,6 @@ export const REVENUE_DAILY = 'revenueDaily';
 export const GIFT_POPULARITY = 'giftPopularity';
 export const ECONOMY_TOTALS = 'economyTotals';
 export const ECONOMY_TOTALS_ID = 'economy';
-
-const upsert = (collection: string, id: string, set: Record<string, unknown>, inc: Record<string, number>): DocOp => ({
-  kind: 'upsert',
-  collection,
-  id,
-  set,
-  inc,
-});
 
 const economy = (inc: Record<string, number>): DocOp => upsert(ECONOMY_TOTALS, ECONOMY_TOTALS_ID, {}, inc);
 

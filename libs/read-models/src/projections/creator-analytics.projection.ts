@@ -1,5 +1,5 @@
 import type { DocOp } from '../read-store.port';
-import type { Projection } from './projection';
+import { type Projection, upsert } from './projection';
 import { domainEventOf, utcDay } from './recorded';
 
 /**
@@ -14,7 +14,7 @@ export const CREATOR_DAILY_CREDITS = 'creatorDailyCredits';
 export const DIAMOND_TOTALS = 'diamondTotals';
 export const DIAMOND_TOTALS_ID = 'economy';
 
-const diamondTotals = (inc: Record<string, number>): DocOp => ({ kind: 'upsert', collection: DIAMOND_TOTALS, id: DIAMOND_TOTALS_ID, set: {}, inc });
+const diamondTotals = (inc: Record<string, number>): DocOp => upsert(DIAMOND_TOTALS, DIAMOND_TOTALS_ID, {}, inc);
 
 export const creatorAnalyticsProjection: Projection = {
   name: 'creatorAnalytics',
@@ -41,7 +41,7 @@ export const creatorAnalyticsProjection: Projection = {
         const { creatorId, diamonds } = domain.data;
         const day = utcDay(domain.data.creditedAt);
         return [
-          { kind: 'upsert', collection: CREATOR_DAILY_CREDITS, id: `${day}|${creatorId}`, set: { day, creatorId }, inc: { diamonds, gifts: 1 } },
+          upsert(CREATOR_DAILY_CREDITS, `${day}|${creatorId}`, { day, creatorId }, { diamonds, gifts: 1 }),
           diamondTotals({ diamondsCredited: diamonds }),
         ];
       }

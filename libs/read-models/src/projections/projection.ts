@@ -11,3 +11,12 @@ export interface Projection extends ProjectionDefinition {
    */
   readonly eventTypes?: readonly string[];
 }
+
+/** An upsert op: fields to set, counters to add to (from 0 on a new document). */
+export const upsert = (collection: string, id: string, set: Record<string, unknown>, inc: Record<string, number>): DocOp => ({
+  kind: 'upsert',
+  collection,
+  id,
+  set,
+  inc,
+});
