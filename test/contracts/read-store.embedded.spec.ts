@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DocOpError, DocOpMerger } from '../../libs/read-models/src/doc-ops';
 import { SqliteReadStore } from '../../libs/read-models/src/embedded/sqlite-read-store';
+import { INDEX_SORT_CACHE_KIB, sortingForIndexes } from '../../libs/read-models/src/embedded/sqlite-schema';
 import type { DocOp, ProjectionDefinition } from '../../libs/read-models/src/read-store.port';
 import { readStoreContract } from './read-store.contract';
 
@@ -46,6 +47,41 @@ describe('embedded read store: indexes of a rebuilt generation', () => {
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('embedded read store: the settings its index builds sort with', () => {
+  const settings = (db: Database.Database) => ({ cacheSize: db.pragma('cache_size', { simple: true }), threads: db.pragma('threads', { simple: true }) });
+
+  it('builds with one helper thread and small sort runs, then gives the connection its own settings back', () => {
+    const db = new Database(':memory:');
+    try {
+      db.pragma('cache_size = -8192');
+      db.exec('CREATE TABLE t (id TEXT NOT NULL)');
+      db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t (id) SELECT printf('d%06d', i) FROM n");
+      let during: ReturnType<typeof settings> | undefined;
+      sortingForIndexes(db, () => {
+        during = settings(db);
+        db.exec('CREATE UNIQUE INDEX t_id ON t (id)');
+      });
+      expect(during).toEqual({ cacheSize: -INDEX_SORT_CACHE_KIB, threads: 1 });
+      expect(settings(db)).toEqual({ cacheSize: -8192, threads: 0 });
+      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 't_id'").pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('gives the settings back when a build fails, and the failure reaches the caller', () => {
+    const db = new Database(':memory:');
+    try {
+      db.pragma('cache_size = -4096');
+      db.exec("CREATE TABLE t (id TEXT NOT NULL); INSERT INTO t (id) VALUES ('same'), ('same')");
+      expect(() => sortingForIndexes(db, () => db.exec('CREATE UNIQUE INDEX t_id ON t (id)'))).toThrow(/UNIQUE/);
+      expect(settings(db)).toEqual({ cacheSize: -4096, threads: 0 });
+    } finally {
+      db.close();
     }
   });
 });

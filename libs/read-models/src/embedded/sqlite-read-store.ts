@@ -5,7 +5,7 @@ import { applyMergedDocOp, mergeDocOps, type DocFields, type MergedDocOp } from 
 import type { Doc, DocOp, FindQuery, ProjectionDefinition, ReadStore } from '../read-store.port';
 import { buildFind } from './sqlite-find';
 import { checkName, deferredWritesTableName, tableName } from './sqlite-names';
-import { createCollection, createIndexes, dropCollection, migrate } from './sqlite-schema';
+import { createCollection, createIndexes, dropCollection, migrate, sortingForIndexes } from './sqlite-schema';
 
 export type SqliteReadStoreOptions = {
   /** Path of the database file (its directory is created), or ':memory:'. */
@@ -246,7 +246,7 @@ export class SqliteReadStore implements ReadStore {
     if (!this.isFilling(collection, generation)) return;
     const table = tableName(collection, generation);
     const deferred = deferredWritesTableName(collection, generation);
-    this.db.exec(`CREATE UNIQUE INDEX "${table}_id" ON "${table}" (id)`);
+    sortingForIndexes(this.db, () => this.db.exec(`CREATE UNIQUE INDEX "${table}_id" ON "${table}" (id)`));
     const statements = this.docStatements(table);
     const page = this.statement(`SELECT seq, id, merged FROM "${deferred}" WHERE seq > ? ORDER BY seq LIMIT ${DEFERRED_PAGE}`);
     for (let after = 0; ; ) {
