@@ -48,14 +48,14 @@ export function createIndexes(db: Database.Database, collection: CollectionDefin
   if (missing.length > 0) sortingForIndexes(db, () => missing.forEach((sql) => db.exec(sql)));
 }
 
-/** The page cache, in KiB (negative, as PRAGMA cache_size takes it), while an index is built: SQLite's sort runs are this size. */
+/** The page cache while an index is built, in KiB (set as `cache_size = -KiB`): SQLite's sort runs are this size. */
 export const INDEX_SORT_CACHE_KIB = 2048;
 
 /**
  * Runs `build`, whose CREATE INDEX statements each sort a whole table, with one helper thread for
  * the sort (PRAGMA threads) and a page cache of INDEX_SORT_CACHE_KIB, then puts both back. SQLite
  * sizes a sort's in-memory runs by the page cache; runs of 2 MiB stay in the CPU's caches and sort
- * faster than runs of 8 or 32 MiB, and use less memory (a rebuild's 427,157 creator supporters,
+ * faster than a rebuild thread's 8 MiB ones, and use less memory (a rebuild's 427,157 creator supporters,
  * both indexes: about 1.25 s before, 0.8 s with both settings, 1.0 s with the small runs alone;
  * bench/ANALYSIS.md). The helper needs a core that is free, as the last rebuild thread has.
  */
