@@ -10,7 +10,7 @@ const { join } = require('node:path');
 const { runWorker } = require('./lib/child');
 const { machine } = require('./lib/machine');
 const { summary } = require('./lib/stats');
-const { oursRound, echoRound, edgeRound, nestRound } = require('./workloads/http-gifts');
+const { oursRound, withoutReadSideRound, echoRound, edgeRound, nestRound } = require('./workloads/http-gifts');
 const { seedAudit, auditRound } = require('./workloads/audit');
 
 const quick = process.argv.includes('--quick');
@@ -74,6 +74,7 @@ async function httpGifts(tmp) {
   const echo = [];
   const edge = [];
   const nest = [];
+  const withoutReadSide = [];
   for (let round = 0; round < PLAN.rounds; round++) {
     // Alternate who goes first, so a slow spell on the machine does not always hit the same side.
     const runs = [
@@ -81,17 +82,22 @@ async function httpGifts(tmp) {
       async () => ours.push(await oursRound({ ...options, round, nodeArgs: oursNodeArgs(`http_gifts-${round + 1}`) })),
       async () => edge.push(await edgeRound({ ...options, round })),
       async () => nest.push(await nestRound(options)),
+      // A floor for the analysis, not a smoke test: full runs only, so --quick stays under two minutes.
+      ...(quick ? [] : [async () => withoutReadSide.push(await withoutReadSideRound({ ...options, round }))]),
     ];
     for (const run of round % 2 === 0 ? runs : runs.reverse()) await run();
     log(
       `http_gifts round ${round + 1}: ours ${Math.round(ours.at(-1).requestsPerSec)}/s p99 ${ours.at(-1).p99_ms} ms, echo ${Math.round(echo.at(-1).requestsPerSec)}/s, ` +
-        `our edge with the gift free ${Math.round(edge.at(-1).requestsPerSec)}/s, Nest + ValidationPipe alone ${Math.round(nest.at(-1).requestsPerSec)}/s`,
+        `our edge with the gift free ${Math.round(edge.at(-1).requestsPerSec)}/s, Nest + ValidationPipe alone ${Math.round(nest.at(-1).requestsPerSec)}/s` +
+        (withoutReadSide.length > 0 ? `, ours without its read side ${Math.round(withoutReadSide.at(-1).requestsPerSec)}/s p99 ${withoutReadSide.at(-1).p99_ms} ms` : ''),
     );
   }
   assertClean('http_gifts', ours);
   assertRecorded(ours);
   assertClean('http_gifts edge floor', edge);
   assertClean('http_gifts framework floor', nest);
+  assertClean('http_gifts without its read side', withoutReadSide);
+  assertDurable('http_gifts without its read side', withoutReadSide);
   return {
     ...rateFields('gifts/s', 'bare Fastify route parsing and echoing the same JSON body (same autocannon settings)', {
       ours: ours.map((r) => r.requestsPerSec),
@@ -105,7 +111,8 @@ async function httpGifts(tmp) {
     ),
     ceiling_p99_ms: summary(edge.map((r) => r.p99_ms)).median,
     framework: frameworkFields(nest, echo),
-    cpu_us_per_request: cpuFields({ ours, echo, edge, framework: nest }),
+    without_read_side: withoutReadSide.length > 0 ? withoutReadSideFields(withoutReadSide, echo) : null,
+    cpu_us_per_request: cpuFields({ ours, echo, edge, framework: nest, ...(withoutReadSide.length > 0 && { without_read_side: withoutReadSide }) }),
     goal: GOALS.http_gifts,
     p99_ms_rounds: summary(ours.map((r) => r.p99_ms)),
     p50_ms: summary(ours.map((r) => r.p50_ms)).median,
@@ -297,6 +304,23 @@ function frameworkFields(nest, echo) {
 }
 
 /**
+ * Ours with no read side (no projections, no diamonds reactor) against the echo of the same rounds:
+ * how far the goal is from the edge, the decision and the durable append alone.
+ */
+function withoutReadSideFields(rounds, echo) {
+  const rates = rounds.map((r) => r.requestsPerSec);
+  return {
+    name: 'our server with RUN_PROJECTOR=false: no projections, no diamonds reactor; each gift still durable before its 201',
+    value: summary(rates).median,
+    over_echo: ratioOf(rates, echo.map((r) => r.requestsPerSec)),
+    p99_ms: summary(rounds.map((r) => r.p99_ms)).median,
+    rounds: summary(rates),
+    p99_ms_rounds: summary(rounds.map((r) => r.p99_ms)),
+    recorded: rounds.map((r) => ({ acknowledged: r.acknowledged, giftsInLog: r.audit.giftsInLog, violations: r.audit.violations.length })),
+  };
+}
+
+/**
  * CPU per answered request (µs, medians over rounds) of each server and of the load generator that
  * drove it. On busy cores a rate is the cores over the CPU per request, so the goal's ratio of
  * 0.25 needs ours to use at most four times the echo's: `budget_for_goal`. `cores_busy` says how
@@ -328,6 +352,18 @@ function assertRecorded(rounds) {
   }
 }
 
+/**
+ * A server without its read side leaves read models behind by design, so only the log is held to
+ * account: every acknowledged gift in it, and no invariant broken by any event.
+ */
+function assertDurable(name, rounds) {
+  for (const r of rounds) {
+    const { giftsInLog, violations } = r.audit;
+    if (giftsInLog < r.acknowledged) throw new Error(`${name}: ${r.acknowledged} gifts acknowledged but only ${giftsInLog} in the log`);
+    if (violations.length > 0) throw new Error(`${name}: invariants broken in the run's log: ${JSON.stringify(violations)}`);
+  }
+}
+
 function assertClean(name, rounds) {
   for (const r of rounds) {
     if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors} errors; numbers would lie`);
@@ -343,7 +379,12 @@ function printTable(workloads) {
     if (w.cpu_us_per_request) {
       const cpu = w.cpu_us_per_request;
       const per = (name) => `${name} ${cpu[name].server}+${cpu[name].total - cpu[name].server}`;
-      rows.push(['  CPU µs/request (server+load)', `${per('ours')}, ${per('edge')}, ${per('framework')}, ${per('echo')}`, '', '', '', '', '', `ours <= ${cpu.budget_for_goal} µs for 0.25`]);
+      const servers = ['ours', ...(cpu.without_read_side ? ['without_read_side'] : []), 'edge', 'framework', 'echo'];
+      rows.push(['  CPU µs/request (server+load)', servers.map(per).join(', '), '', '', '', '', '', `ours <= ${cpu.budget_for_goal} µs for 0.25`]);
+    }
+    if (w.without_read_side) {
+      const floor = w.without_read_side;
+      rows.push(['  ours without its read side', `${floor.value} ${w.unit}`, `${floor.rounds.min}–${floor.rounds.max}`, String(w.baseline), String(floor.over_echo), String(floor.p99_ms), '', '']);
     }
     if (w.framework !== undefined) rows.push(['  Nest + ValidationPipe alone', `${w.framework.value} ${w.unit}`, `${w.framework.rounds.min}–${w.framework.rounds.max}`, String(w.baseline), String(w.framework.over_echo), String(w.framework.p99_ms), '', '']);
     if (w.peer !== undefined) rows.push([`  vs Emmett SQLite`, '', '', String(w.peer), String(w.peer_ratio), '', '', '']);

@@ -102,10 +102,24 @@ async function measureServer(command, env, { wallets, creators, connections, war
   }
 }
 
-async function oursRound(options) {
-  const dataDir = join(options.tmp, `http-gifts-${options.round}`);
+/** Our server as `npm start` runs it, on freshly seeded wallets; the run's data audited after it stops. */
+function oursRound(options) {
+  return apiRound(options, `http-gifts-${options.round}`, {});
+}
+
+/**
+ * A floor under ours: the same server with no read side (`RUN_PROJECTOR=false`: no projections and
+ * no diamonds reactor), so only the edge, the decision and the durable append are left. What the
+ * product adds on top of it (read models, one credit per gift) can only cost more.
+ */
+function withoutReadSideRound(options) {
+  return apiRound(options, `http-no-read-side-${options.round}`, { RUN_PROJECTOR: 'false' });
+}
+
+async function apiRound(options, name, env) {
+  const dataDir = join(options.tmp, name);
   const seeded = await runWorker('seed.js', { dataDir, wallets: options.wallets, creators: options.creators });
-  const result = await measureServer([join(__dirname, '..', '..', 'dist/apps/api/src/main.js')], serverEnv(dataDir), options);
+  const result = await measureServer([join(__dirname, '..', '..', 'dist/apps/api/src/main.js')], { ...serverEnv(dataDir), ...env }, options);
   const audit = await runWorker('verify-run.js', { dataDir });
   return { ...result, storage: seeded.settings, audit };
 }
@@ -125,4 +139,4 @@ function nestRound(options) {
   return measureServer([join(__dirname, '..', 'workers', 'nest-floor-server.js')], {}, options);
 }
 
-module.exports = { oursRound, echoRound, edgeRound, nestRound, giftRequests };
+module.exports = { oursRound, withoutReadSideRound, echoRound, edgeRound, nestRound, giftRequests };
