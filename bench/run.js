@@ -9,7 +9,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { runWorker } = require('./lib/child');
 const { machine } = require('./lib/machine');
-const { summary } = require('./lib/stats');
+const { medianRatio, summary } = require('./lib/stats');
 const { oursRound, withoutReadSideRound, echoRound, edgeRound, nestRound } = require('./workloads/http-gifts');
 const { seedAudit, auditRound } = require('./workloads/audit');
 
@@ -266,8 +266,7 @@ async function audit(tmp) {
 
 /** Median of the per-round ratios (each pair ran back to back), so noise between rounds cancels. */
 function ratioOf(ours, baseline) {
-  const ratios = ours.map((v, i) => v / baseline[i]);
-  return summary(ratios).median;
+  return medianRatio(ours, baseline);
 }
 
 /** A rate workload's headline: medians over rounds, and the median of the per-round ratios. */

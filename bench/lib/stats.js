@@ -22,4 +22,18 @@ function round(n) {
   return Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 100) / 100;
 }
 
-module.exports = { median, summary, percentile, round };
+/**
+ * A ratio that is held against a goal (0.25, 0.5, 10): three decimals below 10, so a median of
+ * 0.496 is reported as 0.496 and never as a goal met (two decimals made it 0.5).
+ */
+function roundRatio(n) {
+  return Math.abs(n) >= 10 ? round(n) : Math.round(n * 1000) / 1000;
+}
+
+/** The median of the rounds' ratios ours[i] / baseline[i], each round compared only with its own baseline. */
+function medianRatio(ours, baseline) {
+  if (ours.length !== baseline.length) throw new Error(`${ours.length} rounds against ${baseline.length} baseline rounds`);
+  return roundRatio(median(ours.map((v, i) => v / baseline[i])));
+}
+
+module.exports = { median, summary, percentile, round, roundRatio, medianRatio };
