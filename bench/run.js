@@ -287,19 +287,24 @@ function ceilingFields(name, { ours, ceiling, baseline }) {
   };
 }
 
+/** A floor server's rounds against the echo of the same rounds: its rate, its ratio and its p99. */
+function floorFields(name, rounds, echo) {
+  const rates = rounds.map((r) => r.requestsPerSec);
+  return {
+    name,
+    value: summary(rates).median,
+    over_echo: ratioOf(rates, echo.map((r) => r.requestsPerSec)),
+    p99_ms: summary(rounds.map((r) => r.p99_ms)).median,
+    rounds: summary(rates),
+  };
+}
+
 /**
  * The stack alone (Nest on Fastify, class-validator on the same DTO, a fixed 201) against the echo
  * of the same rounds: what is left of the goal's budget once the framework has been paid for.
  */
 function frameworkFields(nest, echo) {
-  const rates = nest.map((r) => r.requestsPerSec);
-  return {
-    name: 'Nest on Fastify with the strict ValidationPipe and SendGiftBody DTO, a fixed 201, nothing else',
-    value: summary(rates).median,
-    over_echo: ratioOf(rates, echo.map((r) => r.requestsPerSec)),
-    p99_ms: summary(nest.map((r) => r.p99_ms)).median,
-    rounds: summary(rates),
-  };
+  return floorFields('Nest on Fastify with the strict ValidationPipe and SendGiftBody DTO, a fixed 201, nothing else', nest, echo);
 }
 
 /**
@@ -307,13 +312,8 @@ function frameworkFields(nest, echo) {
  * how far the goal is from the edge, the decision and the durable append alone.
  */
 function withoutReadSideFields(rounds, echo) {
-  const rates = rounds.map((r) => r.requestsPerSec);
   return {
-    name: 'our server with RUN_PROJECTOR=false: no projections, no diamonds reactor; each gift still durable before its 201',
-    value: summary(rates).median,
-    over_echo: ratioOf(rates, echo.map((r) => r.requestsPerSec)),
-    p99_ms: summary(rounds.map((r) => r.p99_ms)).median,
-    rounds: summary(rates),
+    ...floorFields('our server with RUN_PROJECTOR=false: no projections, no diamonds reactor; each gift still durable before its 201', rounds, echo),
     p99_ms_rounds: summary(rounds.map((r) => r.p99_ms)),
     recorded: rounds.map((r) => ({ acknowledged: r.acknowledged, giftsInLog: r.audit.giftsInLog, violations: r.audit.violations.length })),
   };
