@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../../event-store/src/event-store.port';
 import { parseStreamName } from '../../../domain/src/streams';
 import type { DocOp } from '../read-store.port';
-import type { Projection } from './projection';
+import { type Projection, upsert } from './projection';
 import { domainEventOf, occurredAtOf, positionString } from './recorded';
 
 /**
@@ -93,20 +93,8 @@ export const creatorEarningsProjection: Projection = {
         const creatorId = streamCreator ?? domain.data.creatorId;
         return [
           earningsOp(event, creatorId, { diamondsEarned: diamonds, giftsReceived: 1 }),
-          {
-            kind: 'upsert',
-            collection: CREATOR_GIFT_TOTALS,
-            id: `${creatorId}|${giftId}`,
-            set: { creatorId, giftId },
-            inc: { quantity, diamonds },
-          },
-          {
-            kind: 'upsert',
-            collection: CREATOR_SUPPORTERS,
-            id: `${creatorId}|${senderId}`,
-            set: { creatorId, userId: senderId },
-            inc: { diamonds, gifts: 1 },
-          },
+          upsert(CREATOR_GIFT_TOTALS, `${creatorId}|${giftId}`, { creatorId, giftId }, { quantity, diamonds }),
+          upsert(CREATOR_SUPPORTERS, `${creatorId}|${senderId}`, { creatorId, userId: senderId }, { diamonds, gifts: 1 }),
         ];
       }
       case 'DiamondsConverted': {

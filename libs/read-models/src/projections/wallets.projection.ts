@@ -1,19 +1,18 @@
 import type { RecordedEvent } from '../../../event-store/src/event-store.port';
 import type { DocOp } from '../read-store.port';
-import type { Projection } from './projection';
+import { type Projection, upsert } from './projection';
 import { domainEventOf, occurredAtOf, positionString, walletOwnerOf } from './recorded';
 
 /** wallets: one document per user, `{ _id: userId, userId, balance, coinsPurchased, coinsSpent, updatedAt, lastPosition }`. */
 export const WALLETS = 'wallets';
 
 function walletOp(event: RecordedEvent, userId: string, purchased: number, spent: number): DocOp {
-  return {
-    kind: 'upsert',
-    collection: WALLETS,
-    id: userId,
-    set: { userId, updatedAt: occurredAtOf(event), lastPosition: positionString(event.position) },
-    inc: { balance: purchased - spent, coinsPurchased: purchased, coinsSpent: spent },
-  };
+  return upsert(
+    WALLETS,
+    userId,
+    { userId, updatedAt: occurredAtOf(event), lastPosition: positionString(event.position) },
+    { balance: purchased - spent, coinsPurchased: purchased, coinsSpent: spent },
+  );
 }
 
 export const walletsProjection: Projection = {
